@@ -1,0 +1,113 @@
+"""Accounts: people who edit, their roles, passwords and personal API tokens.
+
+Passwords are hashed with scrypt (Werkzeug's implementation). An API token is shown once when made;
+only its sha-256 is stored, so a leaked database does not leak usable tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .database import begin_write
+from .errors import Invalid, NotFound
+from .models import ROLES, ApiToken, User
+
+USERNAME_PATTERN = re.compile(r"^[\w.-]{2,40}$")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200
+# Verified against when a name is unknown, so that a login takes as long either way.
+_DUMMY_HASH = generate_password_hash("levain-dummy-password", method="scrypt")
+
+
+def validate_username(name: str) -> str:
+    name = (name or "").strip()
+    if not USERNAME_PATTERN.match(name):
+        raise Invalid("A user name has 2 to 40 letters, digits, dots, hyphens or underscores.")
+    return name
+
+
+def validate_password(password: str) -> str:
+    if not isinstance(password, str) or not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise Invalid(f"A password has {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters.")
+    return password
+
+
+def validate_role(role: str) -> str:
+    if role not in ROLES:
+        raise Invalid(f"Unknown role {role!r}; roles are {', '.join(ROLES)}.")
+    return role
+
+
+def find_user(session: Session, name: str) -> User | None:
+    """Return the user with this name, compared without regard to case."""
+    return session.scalar(select(User).where(func.lower(User.name) == name.strip().lower()))
+
+
+def get_user(session: Session, name: str) -> User:
+    user = find_user(session, name)
+    if user is None:
+        raise NotFound(f"There is no user named {name!r}.")
+    return user
+
+
+def create_user(
+    session: Session, name: str, password: str, *, email: str | None = None, role: str = "contributor"
+) -> User:
+    """Create an account; names are unique without regard to case."""
+    name, password, role = validate_username(name), validate_password(password), validate_role(role)
+    begin_write(session)
+    if find_user(session, name) is not None:
+        session.rollback()
+        raise Invalid(f"The name {name!r} is taken.")
+    user = User(
+        name=name,
+        email=(email or None),
+        password_hash=generate_password_hash(password, method="scrypt"),
+        role=role,
+    )
+    session.add(user)
+    session.commit()
+    return user
+
+
+def authenticate(session: Session, name: str, password: str) -> User | None:
+    """Return the user if the password is right, else None (in constant-ish time)."""
+    user = find_user(session, name or "")
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    return user if check_password_hash(user.password_hash, password or "") else None
+
+
+def set_role(session: Session, name: str, role: str) -> User:
+    role = validate_role(role)
+    begin_write(session)
+    user = get_user(session, name)
+    user.role = role
+    session.commit()
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(session: Session, name: str) -> str:
+    """Make a new personal API token for a user and return it (it is not stored in clear)."""
+    begin_write(session)
+    user = get_user(session, name)
+    token = "lvn_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token)))
+    session.commit()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    return row.user if row is not None else None

@@ -1,0 +1,127 @@
+"""Content-addressed, compressed storage of texts and their rendered HTML.
+
+A blob's id is the sha-256 of its text, so an unchanged save, a revert and a fork reuse the blob they
+point at. A blob is stored either *whole* (zlib) or as a *delta*: zlib compressed with a whole blob's
+text as preset dictionary, which makes a text that differs from its base by a few edits cost a few
+dozen bytes. A delta's base is always a whole blob, so loading any blob takes at most two
+decompressions, however long the history. A new whole blob is started when the delta stops paying.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from .models import Blob
+
+# A delta is kept only while it is clearly smaller than storing the text whole.
+DELTA_WORTH_RATIO = 0.5
+# zlib's window: a preset dictionary longer than this only helps with its last 32 KiB.
+ZLIB_WINDOW = 32 * 1024
+
+
+@dataclass(frozen=True)
+class BlobContent:
+    """A blob's text and the HTML rendered from it at save time."""
+
+    id: str
+    text: str
+    html: str
+
+
+def blob_id(text: str) -> str:
+    """Return the content address of a text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _compress(data: bytes, dictionary: bytes | None) -> bytes:
+    if dictionary is None:
+        compressor = zlib.compressobj(9)
+    else:
+        compressor = zlib.compressobj(9, zdict=dictionary[-ZLIB_WINDOW:])
+    return compressor.compress(data) + compressor.flush()
+
+
+def _decompress(data: bytes, dictionary: bytes | None) -> bytes:
+    if dictionary is None:
+        return zlib.decompress(data)
+    decompressor = zlib.decompressobj(zdict=dictionary[-ZLIB_WINDOW:])
+    return decompressor.decompress(data) + decompressor.flush()
+
+
+def store_blob(session: Session, text: str, render: Callable[[str], str], hint: str | None = None) -> str:
+    """Store a text (if new) with its rendered HTML and return its id.
+
+    ``hint`` is the id of a blob the text probably resembles (the previous head): its whole base is
+    tried as the preset dictionary of a delta. The Markdown is rendered only for a new blob.
+    """
+    new_id = blob_id(text)
+    if session.get(Blob, new_id) is not None:
+        return new_id
+    html = render(text)
+    row = _encode(new_id, text, html, _whole_base(session, hint))
+    table = Blob.__table__
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(table).values(**row).on_conflict_do_nothing(index_elements=["id"]))
+    return new_id
+
+
+def _whole_base(session: Session, hint: str | None) -> Blob | None:
+    if hint is None:
+        return None
+    blob = session.get(Blob, hint)
+    if blob is not None and blob.base_id is not None:
+        blob = session.get(Blob, blob.base_id)
+    return blob
+
+
+def _encode(new_id: str, text: str, html: str, base: Blob | None) -> dict:
+    text_bytes, html_bytes = text.encode("utf-8"), html.encode("utf-8")
+    whole = {
+        "id": new_id,
+        "size": len(text),
+        "base_id": None,
+        "text_z": _compress(text_bytes, None),
+        "html_z": _compress(html_bytes, None),
+    }
+    if base is None:
+        return whole
+    base_text, base_html = _decompress(base.text_z, None), _decompress(base.html_z, None)
+    delta = dict(
+        whole,
+        base_id=base.id,
+        text_z=_compress(text_bytes, base_text),
+        html_z=_compress(html_bytes, base_html),
+    )
+    delta_size = len(delta["text_z"]) + len(delta["html_z"])
+    whole_size = len(whole["text_z"]) + len(whole["html_z"])
+    return delta if delta_size < whole_size * DELTA_WORTH_RATIO else whole
+
+
+def load_blob(session: Session, id_: str) -> BlobContent:
+    """Load a blob's text and HTML: at most two decompressions, whatever the history."""
+    blob = session.get(Blob, id_)
+    if blob is None:
+        raise LookupError(f"blob {id_} is missing")
+    base_text = base_html = None
+    if blob.base_id is not None:
+        base = session.get(Blob, blob.base_id)
+        base_text, base_html = _decompress(base.text_z, None), _decompress(base.html_z, None)
+    return BlobContent(
+        id=blob.id,
+        text=_decompress(blob.text_z, base_text).decode("utf-8"),
+        html=_decompress(blob.html_z, base_html).decode("utf-8"),
+    )
+
+
+def stored_size(session: Session, ids: list[str]) -> int:
+    """Return the bytes stored for these blobs (compressed text and HTML), for storage reports."""
+    rows = session.execute(select(Blob.text_z, Blob.html_z).where(Blob.id.in_(set(ids))))
+    return sum(len(t) + len(h) for t, h in rows)

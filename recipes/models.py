@@ -1,0 +1,187 @@
+"""The stored facts of Levain, as typed SQLAlchemy 2.0 models.
+
+Glossary:
+- *blob*: a text stored once by its content (sha-256), compressed, with its rendered HTML beside it.
+  A blob may be stored as a delta against a *base* blob (zlib with the base as preset dictionary), so
+  that a long history of small edits costs little and any blob loads with at most two decompressions.
+- *recipe*: a titled page with a stable slug. Its *head* is the newest revision of its single chain of
+  revisions; its *published* revision is the newest one readers may see (approved).
+- *revision*: one saved state of a recipe, append-only, numbered 1, 2, 3 … within the recipe; its
+  *parent* is the head it was saved on top of.
+- *region*: a place whose network adapts recipes; a *fork* is a recipe that records its parent recipe
+  and the parent revision it was copied from (the *fork point*).
+- *outbox*: rows written in the save transaction, read by the single search index writer after commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    types,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("contributor", "editor", "moderator", "admin")
+REVISION_STATUSES = ("approved", "pending", "rejected")
+LANGUAGES = ("fr", "en")
+
+# Stable constraint names, so that Alembic migrations and the models agree on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+class UTCDateTime(types.TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="contributor")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role"),)
+
+class ApiToken(Base):
+    """A personal API token; only its sha-256 is kept, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+class Region(Base):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+class Blob(Base):
+    __tablename__ = "blobs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha-256 of the text, hex
+    size: Mapped[int] = mapped_column(Integer)  # length of the text in characters
+    base_id: Mapped[str | None] = mapped_column(ForeignKey("blobs.id"))
+    text_z: Mapped[bytes] = mapped_column(LargeBinary)
+    html_z: Mapped[bytes] = mapped_column(LargeBinary)
+
+class Recipe(Base):
+    __tablename__ = "recipes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="fr")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    head_number: Mapped[int] = mapped_column(Integer, default=0)
+    head_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_recipes_head_revision_id_revisions")
+    )
+    published_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_recipes_published_revision_id_revisions")
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("recipes.id"), index=True)
+    fork_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_recipes_fork_revision_id_revisions")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    region: Mapped[Region | None] = relationship()
+    tags: Mapped[list[RecipeTag]] = relationship(
+        cascade="all, delete-orphan", order_by="RecipeTag.tag", lazy="selectin"
+    )
+    head_revision: Mapped[Revision | None] = relationship(foreign_keys=[head_revision_id])
+    published_revision: Mapped[Revision | None] = relationship(foreign_keys=[published_revision_id])
+    parent: Mapped[Recipe | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    fork_revision: Mapped[Revision | None] = relationship(foreign_keys=[fork_revision_id])
+
+    __table_args__ = (CheckConstraint(f"language IN {LANGUAGES}", name="language"),)
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t.tag for t in self.tags]
+
+class RecipeTag(Base):
+    __tablename__ = "recipe_tags"
+
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+class Revision(Base):
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    blob_id: Mapped[str] = mapped_column(ForeignKey("blobs.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="edit")
+    status: Mapped[str] = mapped_column(String(10), default="approved")
+    size: Mapped[int] = mapped_column(Integer)
+    size_delta: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recipe: Mapped[Recipe] = relationship(foreign_keys=[recipe_id])
+    author: Mapped[User] = relationship()
+    blob: Mapped[Blob] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("recipe_id", "number", name="uq_revisions_recipe_id_number"),
+        CheckConstraint(f"status IN {REVISION_STATUSES}", name="status"),
+    )
+
+class SearchOutbox(Base):
+    """A recipe whose search document must be refreshed; written in the save transaction."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,90 @@
+"""Checks on what people send: titles, bodies, summaries, tags, languages, revision numbers.
+
+Each function returns the cleaned value or raises ``Invalid`` with a sentence for a person.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Invalid, TooLarge
+from .models import LANGUAGES
+from .slugs import slugify
+
+MAX_TITLE_LENGTH = 200
+MAX_SUMMARY_LENGTH = 500
+MAX_BODY_LENGTH = 500_000
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 40
+
+_TAG_PATTERN = re.compile(r"^[\w][\w -]*$")
+
+
+def clean_title(title: object) -> str:
+    if not isinstance(title, str) or not title.strip():
+        raise Invalid("A recipe needs a title.")
+    title = " ".join(title.split())
+    if len(title) > MAX_TITLE_LENGTH:
+        raise Invalid(f"A title has at most {MAX_TITLE_LENGTH} characters.")
+    if not slugify(title):
+        raise Invalid("A title needs at least one letter or digit.")
+    return title
+
+
+def clean_body(body: object) -> str:
+    """Return the body with line endings made LF; texts are compared and merged line by line."""
+    if not isinstance(body, str):
+        raise Invalid("The text of a recipe must be a string.")
+    if len(body) > MAX_BODY_LENGTH:
+        raise TooLarge(f"A recipe has at most {MAX_BODY_LENGTH:,} characters.")
+    return body.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def clean_summary(summary: object) -> str:
+    if summary is None:
+        return ""
+    if not isinstance(summary, str):
+        raise Invalid("An edit summary must be a string.")
+    summary = " ".join(summary.split())
+    if len(summary) > MAX_SUMMARY_LENGTH:
+        raise Invalid(f"An edit summary has at most {MAX_SUMMARY_LENGTH} characters.")
+    return summary
+
+
+def clean_tags(tags: object) -> list[str]:
+    """Return tags lowercased, trimmed, without duplicates, in the given order."""
+    if tags is None:
+        return []
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise Invalid("Tags are a list of words.")
+    cleaned: list[str] = []
+    for tag in (" ".join(t.split()).lower() for t in tags):
+        if not tag or tag in cleaned:
+            continue
+        if len(tag) > MAX_TAG_LENGTH or not _TAG_PATTERN.match(tag):
+            raise Invalid(f"A tag has at most {MAX_TAG_LENGTH} letters, digits, spaces or hyphens.")
+        cleaned.append(tag)
+    if len(cleaned) > MAX_TAGS:
+        raise Invalid(f"A recipe has at most {MAX_TAGS} tags.")
+    return cleaned
+
+
+def clean_language(language: object) -> str:
+    if language is None:
+        return "fr"
+    if language not in LANGUAGES:
+        raise Invalid(f"The language is one of {', '.join(LANGUAGES)}.")
+    return language
+
+
+def clean_revision_number(value: object, what: str = "revision") -> int:
+    """Return a revision number (1, 2, 3 …) from an int or a string of digits."""
+    if isinstance(value, bool):
+        raise Invalid(f"The {what} must be a whole number.")
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or value < 1 or value > 2**62:
+        raise Invalid(f"The {what} must be a whole number from 1.")
+    return value

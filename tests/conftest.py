@@ -1,0 +1,178 @@
+"""Fixtures shared by the whole suite: a fresh database per test, on SQLite and on PostgreSQL.
+
+SQLite is always tested. PostgreSQL is tested whenever ``LEVAIN_TEST_POSTGRES_URL`` names a server
+(any database on it; the suite creates its own database there and drops it at the end). Under
+``CI=true`` an unreachable PostgreSQL fails the run instead of being skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from recipes.database import make_engine, make_session_factory
+from recipes.models import Base
+from recipes.schema import upgrade_database
+
+POSTGRES_SERVER_URL = os.environ.get("LEVAIN_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_SERVER_URL else [])
+
+
+def pytest_configure(config):
+    if IN_CI and not POSTGRES_SERVER_URL:
+        raise pytest.UsageError("CI=true needs LEVAIN_TEST_POSTGRES_URL: PostgreSQL is tested in CI.")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    """A migrated, empty SQLite file that each test copies (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("template") / "levain.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A migrated database of the suite's own on the test PostgreSQL server, dropped at the end."""
+    server = make_url(POSTGRES_SERVER_URL)
+    name = f"levain_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - any connection failure means "no server"
+        admin.dispose()
+        if IN_CI:
+            pytest.fail(f"PostgreSQL at {server.render_as_string()} is unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    url = server.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade_database(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path) -> str:
+    """The URL of a fresh, migrated, empty database, once per backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "levain.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def session(db_url):
+    """A domain session on a fresh database, for unit tests of ``recipes/`` without Flask."""
+    engine = make_engine(db_url)
+    session = make_session_factory(engine)()
+    yield session
+    session.close()
+    engine.dispose()
+
+
+def plain_render(text: str) -> str:
+    """A stand-in renderer for domain tests that do not care about Markdown."""
+    return "<pre>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+
+
+@pytest.fixture
+def render():
+    return plain_render
+
+
+@pytest.fixture
+def app(db_url, tmp_path):
+    from wiki import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": db_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret",
+            "REVIEW_POLICY": "none",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    yield app
+    app.extensions["levain.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account directly in the domain: ``make_user("alice", role="editor")``."""
+    from recipes import accounts
+
+    def make(name: str, role: str = "editor", password: str = PASSWORD):
+        with app.extensions["levain.sessions"]() as session:
+            return accounts.create_user(session, name, password, role=role)
+
+    return make
+
+
+def csrf_token_of(client, path: str = "/login") -> str:
+    """The CSRF token the site hands out, read from the ``csrf-token`` meta tag of a page."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert match, f"no csrf-token meta tag on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client, make_user):
+    """Log the test client in as a (new) user of the given role; returns its CSRF token."""
+
+    def log_in(name: str = "alice", role: str = "editor") -> str:
+        make_user(name, role=role)
+        token = csrf_token_of(client)
+        response = client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code in (302, 303), response.get_data(as_text=True)
+        return csrf_token_of(client, "/")
+
+    return log_in
+
+
+@pytest.fixture
+def api_token(app, make_user):
+    """Create a user and return a personal API token for it."""
+    from recipes import accounts
+
+    def issue(name: str = "bot", role: str = "editor") -> str:
+        make_user(name, role=role)
+        with app.extensions["levain.sessions"]() as session:
+            return accounts.issue_token(session, name)
+
+    return issue

@@ -1,0 +1,38 @@
+"""Levain's web layer: the only package that imports Flask.
+
+``create_app`` builds an application from configuration: defaults, then ``LEVAIN_*`` environment
+variables, then the test configuration a test passes in. Extensions are created unbound in their
+modules and bound here; importing any module of this package has no side effect.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import api, auth, config, db, errors, i18n, security, views
+from .cli import init_app as init_cli
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create a Levain application; ``test_config`` overrides everything else."""
+    instance_path = config.instance_path(test_config)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=False,
+        template_folder=str(TEMPLATES_DIR),
+    )
+    config.load(app, test_config)
+    db.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    views.init_app(app)
+    api.init_app(app)
+    init_cli(app)
+    return app

@@ -1,0 +1,88 @@
+"""The one place where domain errors and HTTP errors become answers.
+
+Under ``/api/`` an error is JSON, ``{"error": {"code", "message"}}`` plus any details (a conflict's
+``head_revision`` and ``conflicts``); elsewhere it is a page. No input may produce a 500: an
+unexpected exception is logged and answered with a plain page that apologises.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from recipes.errors import LevainError
+
+STATUS_BY_CODE = {
+    "invalid": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "edit_conflict": 409,
+    "merge_conflict": 409,
+    "too_large": 413,
+    "rate_limited": 429,
+    "unavailable": 503,
+    "internal": 500,
+}
+CODE_BY_HTTP_STATUS = {
+    400: "invalid",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "rate_limited",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(code: str, message: str, details: dict | None = None):
+    """Answer an error as JSON (API) or as a page (web), with the status of its code."""
+    status = STATUS_BY_CODE.get(code, 400)
+    if wants_json():
+        return jsonify({"error": {"code": code, "message": message}, **(details or {})}), status
+    return render_template("errors/error.html", code=code, message=message, status=status), status
+
+
+def _domain_error(error: LevainError):
+    if error.code == "unauthorized" and not wants_json():
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return error_response(error.code, error.message, error.details)
+
+
+def _http_error(error: HTTPException):
+    code = CODE_BY_HTTP_STATUS.get(error.code or 500, "invalid")
+    message = {
+        "too_large": "The request is too large.",
+        "rate_limited": "Too many requests; wait a little and try again.",
+        "not_found": "There is nothing at this address.",
+    }.get(code, error.description or "The request is not valid.")
+    response = error_response(code, message)
+    if error.code == 405 and wants_json():
+        return response[0], 405
+    return response
+
+
+def _csrf_error(error: CSRFError):
+    return error_response(
+        "invalid", "The security token of this form is missing or expired. Reload the page and try again."
+    )
+
+
+def _unexpected_error(error: Exception):
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
+    return error_response("internal", "Something went wrong on our side; nothing was saved.")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(LevainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
