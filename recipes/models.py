@@ -167,6 +167,8 @@ class Revision(Base):
     size: Mapped[int] = mapped_column(Integer)
     size_delta: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # On a fork: this revision took in the parent recipe's changes up to that parent revision.
+    upstream_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
 
     recipe: Mapped[Recipe] = relationship(foreign_keys=[recipe_id])
     author: Mapped[User] = relationship()
@@ -176,6 +178,50 @@ class Revision(Base):
         UniqueConstraint("recipe_id", "number", name="uq_revisions_recipe_id_number"),
         CheckConstraint(f"status IN {REVISION_STATUSES}", name="status"),
     )
+
+class Proposal(Base):
+    """A fork's local changes offered to its parent recipe, reviewed as a diff and merged or declined."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"), index=True)
+    # The fork's head when proposed, and the parent revision its changes are relative to.
+    source_revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    base_revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    # The revision of the parent recipe that the accepted proposal became.
+    target_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+
+    source: Mapped[Recipe] = relationship(foreign_keys=[source_id])
+    target: Mapped[Recipe] = relationship(foreign_keys=[target_id])
+    source_revision: Mapped[Revision] = relationship(foreign_keys=[source_revision_id])
+    base_revision: Mapped[Revision] = relationship(foreign_keys=[base_revision_id])
+    target_revision: Mapped[Revision | None] = relationship(foreign_keys=[target_revision_id])
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __table_args__ = (CheckConstraint("status IN ('open', 'accepted', 'declined')", name="status"),)
+
+
+class ProposalComment(Base):
+    __tablename__ = "proposal_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()
+
 
 class SearchOutbox(Base):
     """A recipe whose search document must be refreshed; written in the save transaction."""
