@@ -13,6 +13,7 @@ from recipes import accounts
 from recipes.errors import LevainError
 
 from .db import get_session, migrate
+from .search_cli import search_group
 
 
 def main() -> None:
@@ -83,5 +84,5 @@ def _run(action):
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_command, serve_command, user_group):
+    for command in (init_command, serve_command, user_group, search_group):
         app.cli.add_command(command)

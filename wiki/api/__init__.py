@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import recipes
+from . import forks, recipes, search
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(recipes.bp, url_prefix="/api/v1")
+    for module in (recipes, forks, search):
+        app.register_blueprint(module.bp, url_prefix="/api/v1")

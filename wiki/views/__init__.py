@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, recipes
+from . import auth, forks, recipes, search
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(recipes.bp)
+    for module in (auth, recipes, forks, search):
+        app.register_blueprint(module.bp)
