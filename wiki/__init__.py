@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import api, auth, config, db, errors, i18n, security, views
+from . import api, auth, config, db, errors, i18n, search, security, views
 from .cli import init_app as init_cli
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    search.init_app(app)
     views.init_app(app)
     api.init_app(app)
     init_cli(app)

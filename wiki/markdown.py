@@ -66,7 +66,9 @@ def is_safe_url(url: str) -> bool:
 
 # --- Headings ---------------------------------------------------------------------------
 
-_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# mistune and nh3 escape "<" and ">" everywhere except in tags, even inside attribute values,
+# so a tag never contains either: "[^<>]" keeps these scans linear on any input.
+_TAG = re.compile(r"<[^<>]*>")
 # Footnotes use these ids; a heading called "fn 1" must not steal the footnote's anchor.
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?-\d+")
 _USED_IDS_KEY = "levain_heading_ids"
@@ -230,9 +232,9 @@ def render_markdown(text: str) -> str:
 
 # --- View time: reading the stored HTML -------------------------------------------------
 
-_IN_TAG = r"""(\s(?:[^>"']|"[^"]*"|'[^']*')*)?"""  # attributes, quoted values may hold ">"
-_HEADING = re.compile(r"<h([1-6])" + _IN_TAG + r">(.*?)</h\1>", re.DOTALL)
-_ANCHOR_START = re.compile(r"<a" + _IN_TAG + ">")
+# The content of a heading stops at the next heading tag, so unclosed ones cost no backtracking.
+_HEADING = re.compile(r"<h([1-6])(\s[^<>]*)?>((?:[^<]|<(?!/?h[1-6]\b))*)</h\1>")
+_ANCHOR_START = re.compile(r"<a(\s[^<>]*)?>")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 
 
