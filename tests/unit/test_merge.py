@@ -1,0 +1,258 @@
+"""Tests for recipes.merge: a diff3 that merges disjoint edits and never invents text."""
+
+import re
+
+import pytest
+from diff_match_patch import diff_match_patch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from recipes.diffing import split_words
+from recipes.merge import Conflict, MergeResult, merge3, normalize_line_breaks
+
+PARAGRAPHS = "Levain\n\nMélanger la farine et l'eau.\n\nPétrir 10 minutes.\n\nCuire 40 minutes à 240 °C.\n"
+
+# A small alphabet of lines, so that generated texts repeat lines and share many of them.
+LINES = ["Farine\n", "Eau\n", "\n", "Sel 20 g\n", "Pétrir.\n", "Cuire à 240 °C.\n", "Eau tiède\n", "fin"]
+line_texts = st.lists(st.sampled_from(LINES[:-1]), max_size=12).map("".join)
+# Some texts end without a line break, and some have CRLF line breaks.
+texts = st.one_of(
+    line_texts,
+    st.tuples(line_texts, st.sampled_from(["", "fin"])).map("".join),
+    line_texts.map(lambda text: text.replace("\n", "\r\n")),
+    st.text(alphabet=st.sampled_from(list("ab \n.é😀")), max_size=20),
+)
+
+
+def known_lines(*texts: str) -> set[str]:
+    """The lines of some texts, and the empty line that splitting a text ending with "\n" gives."""
+    return {""}.union(*(normalize_line_breaks(text).split("\n") for text in texts))
+
+
+def starts_a_line_in(part: str, text: str) -> bool:
+    """Whether part is found in text made of whole lines: starting a line, ending one or the text."""
+    if not part:
+        return True
+    return any(
+        (start == 0 or text[start - 1] == "\n") and (part.endswith("\n") or start + len(part) == len(text))
+        for start in (match.start() for match in re.finditer(f"(?={re.escape(part)})", text))
+    )
+
+
+# Examples
+
+
+def test_disjoint_edits_in_different_paragraphs_merge():
+    ours = PARAGRAPHS.replace("l'eau", "l'eau tiède")
+    theirs = PARAGRAPHS.replace("240 °C", "250 °C")
+    result = merge3(PARAGRAPHS, ours, theirs)
+    assert result.clean
+    assert result.text == PARAGRAPHS.replace("l'eau", "l'eau tiède").replace("240 °C", "250 °C")
+
+
+def test_overlapping_edits_conflict_with_both_texts_verbatim():
+    ours = PARAGRAPHS.replace("Pétrir 10 minutes.", "Pétrir 12 minutes.")
+    theirs = PARAGRAPHS.replace("Pétrir 10 minutes.", "Pétrir 8 minutes, puis rabattre.")
+    result = merge3(PARAGRAPHS, ours, theirs)
+    assert result.conflicts == (
+        Conflict("Pétrir 10 minutes.\n", "Pétrir 12 minutes.\n", "Pétrir 8 minutes, puis rabattre.\n"),
+    )
+    assert result.resolve(["Pétrir 11 minutes."]) == PARAGRAPHS.replace("10", "11")
+    with pytest.raises(ValueError):
+        _ = result.text
+
+
+def test_the_oven_temperature_is_a_conflict_not_a_fuzzy_patch():
+    base, ours, theirs = "Preheat oven to 180C.", "Preheat oven to 200C.", "Preheat oven to 190C."
+    # Why patch_apply must never decide a merge: it reports success and writes "90C".
+    dmp = diff_match_patch()
+    patched, applied = dmp.patch_apply(dmp.patch_make(base, theirs), ours)
+    assert all(applied) and patched == "Preheat oven to 90C."
+
+    result = merge3(base, ours, theirs)
+    assert result.chunks == (Conflict(base, ours, theirs),)
+    assert result.with_markers() == (
+        "<<<<<<< ours\nPreheat oven to 200C.\n||||||| base\nPreheat oven to 180C.\n"
+        "=======\nPreheat oven to 190C.\n>>>>>>> theirs\n"
+    )
+
+
+def test_repeated_identical_lines():
+    base = "Farine\n\nFarine\n\nFarine\n"
+    ours = "Farine\n\nFarine\n\nFarine\n\nFarine\n"
+    theirs = "Seigle\n\nFarine\n\nFarine\n"
+    assert merge3(base, ours, theirs).text == "Seigle\n\nFarine\n\nFarine\n\nFarine\n"
+    assert merge3(base, "Farine\n\nFarine\n", "Farine\n\nFarine\n").text == "Farine\n\nFarine\n"
+
+
+def test_edits_at_the_very_start_and_end():
+    base = "un\ndeux\ntrois\nquatre\n"
+    assert merge3(base, "zéro\n" + base, base + "cinq\n").text == "zéro\n" + base + "cinq\n"
+    first_changed, last_changed = base.replace("un", "UN"), base.replace("quatre", "QUATRE")
+    assert merge3(base, first_changed, last_changed).text == "UN\ndeux\ntrois\nQUATRE\n"
+    assert merge3(base, "deux\ntrois\nquatre\n", "un\ndeux\ntrois\n").text == "deux\ntrois\n"
+
+
+def test_texts_without_a_final_line_break():
+    assert merge3("a\nb", "a\nb\nc", "x\nb").text == "x\nb\nc"
+    assert merge3("a\nb", "a\nb\n", "a\nb").text == "a\nb\n"
+
+
+def test_a_deleted_paragraph_that_the_other_side_edited_is_a_conflict():
+    ours = PARAGRAPHS.replace("Pétrir 10 minutes.\n\n", "")
+    theirs = PARAGRAPHS.replace("Pétrir 10 minutes.", "Pétrir 15 minutes.")
+    result = merge3(PARAGRAPHS, ours, theirs)
+    (conflict,) = result.conflicts
+    assert "Pétrir 15 minutes." in conflict.theirs
+    assert "Pétrir" not in conflict.ours
+    assert result.resolve([conflict.ours]) == ours
+    assert result.resolve([conflict.theirs]) == theirs
+
+
+def test_insertions_at_the_same_place_conflict_unless_identical():
+    base = "Farine\nEau\n"
+    assert merge3(base, "Farine\nSel\nEau\n", "Farine\nSel\nEau\n").text == "Farine\nSel\nEau\n"
+    result = merge3(base, "Farine\nSel\nEau\n", "Farine\nLevain\nEau\n")
+    assert result.conflicts == (Conflict("", "Sel\n", "Levain\n"),)
+    assert result.resolve(["Sel\nLevain\n"]) == "Farine\nSel\nLevain\nEau\n"
+
+
+def test_a_side_that_only_changed_line_endings_does_not_conflict():
+    base = "Farine\nEau\nSel\n"
+    ours = base.replace("\n", "\r\n")
+    theirs = "Farine\nEau tiède\nSel\n"
+    assert merge3(base, ours, theirs).text == theirs
+    assert merge3("a\rb\r", "a\rb\rc\r", "A\rb\r").text == "A\nb\nc\n"
+
+
+def test_empty_texts():
+    assert merge3("", "", "") == MergeResult(())
+    assert merge3("", "", "").text == ""
+    assert merge3("", "Farine\n", "").text == "Farine\n"
+    assert merge3("Farine\n", "", "Farine\n").text == ""
+    assert merge3("", "Farine\n", "Eau\n").conflicts == (Conflict("", "Farine\n", "Eau\n"),)
+
+
+def test_different_words_of_the_same_line_merge_word_by_word():
+    base = "Pour 2 pains : 500 g de farine, 350 g d'eau.\n"
+    ours = "Pour 2 pains : 550 g de farine, 350 g d'eau.\n"
+    theirs = "Pour 2 pains : 500 g de farine, 370 g d'eau.\n"
+    assert merge3(base, ours, theirs).text == "Pour 2 pains : 550 g de farine, 370 g d'eau.\n"
+    # Line by line only, as MediaWiki does, it is a conflict.
+    assert not merge3(base, ours, theirs, word_level=False).clean
+
+
+def test_a_rewritten_sentence_does_not_let_the_other_sides_word_in():
+    base = "Cuire 40 minutes à 240 °C.\n"
+    ours = "Enfourner jusqu'à ce que la croûte soit bien dorée.\n"
+    theirs = "Cuire 45 minutes à 240 °C.\n"
+    assert merge3(base, ours, theirs).conflicts == (Conflict(base, ours, theirs),)
+
+
+def test_resolve_checks_its_choices():
+    result = merge3("a\n", "b\n", "c\n")
+    with pytest.raises(ValueError):
+        result.resolve([])
+    with pytest.raises(TypeError):
+        result.resolve("b\n")
+    assert result.resolve(["b\r\nc\r\n"]) == "b\nc\n"
+
+
+def test_markers_around_a_region_without_a_final_line_break():
+    result = merge3("a\nb", "a\nB", "a\n")
+    assert result.with_markers() == "a\n<<<<<<< ours\nB\n||||||| base\nb\n=======\n>>>>>>> theirs\n"
+
+
+# Properties
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, texts)
+def test_one_sided_changes_are_taken_whole(base: str, other: str):
+    expected = normalize_line_breaks(other)
+    assert merge3(base, base, other).text == expected
+    assert merge3(base, other, base).text == expected
+    assert merge3(base, other, other).text == expected
+
+
+@st.composite
+def disjoint_edits(draw: st.DrawFn) -> tuple[list[str], list[str], list[str], list[str]]:
+    """A base of distinct lines, with ours and theirs each replacing its own range of lines.
+
+    At least one untouched line lies between the two ranges, so that line by line they are disjoint.
+    """
+    base = [f"ligne {n}\n" for n in range(draw(st.integers(1, 20)))]
+    cuts = sorted(draw(st.lists(st.integers(0, len(base)), min_size=4, max_size=4)))
+    assume(cuts[2] > cuts[1])
+    first, second = (cuts[0], cuts[1]), (cuts[2], cuts[3])
+    first_lines = [f"nôtre {n}\n" for n in range(draw(st.integers(0, 3)))]
+    second_lines = [f"leur {n}\n" for n in range(draw(st.integers(0, 3)))]
+    if draw(st.booleans()):
+        first_lines, second_lines = second_lines, first_lines
+    expected = base[: first[0]] + first_lines + base[first[1] : second[0]] + second_lines + base[second[1] :]
+    ours = base[: first[0]] + first_lines + base[first[1] :]
+    theirs = base[: second[0]] + second_lines + base[second[1] :]
+    return base, ours, theirs, expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(disjoint_edits(), st.booleans())
+def test_disjoint_edits_are_clean_and_keep_both_sides(edits: tuple[list[str], ...], word_level: bool):
+    base, ours, theirs, expected = ("".join(lines) for lines in edits)
+    assert merge3(base, ours, theirs, word_level=word_level).text == expected
+    assert merge3(base, theirs, ours, word_level=word_level).text == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, texts, texts)
+def test_conflicts_hold_each_sides_lines_verbatim(base: str, ours: str, theirs: str):
+    base, ours, theirs = (normalize_line_breaks(text) for text in (base, ours, theirs))
+    for conflict in merge3(base, ours, theirs).conflicts:
+        assert starts_a_line_in(conflict.base, base)
+        assert starts_a_line_in(conflict.ours, ours)
+        assert starts_a_line_in(conflict.theirs, theirs)
+        assert conflict.ours != conflict.theirs
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, texts, texts)
+def test_a_merge_writes_nothing_that_no_version_had(base: str, ours: str, theirs: str):
+    line_merge = merge3(base, ours, theirs, word_level=False)
+    pieces = [chunk for chunk in line_merge.chunks if isinstance(chunk, str)]
+    assert set("".join(pieces).split("\n")) <= known_lines(base, ours, theirs)
+    # Word by word, new lines can appear (two edits in one line), but no new word.
+    word_merge = merge3(base, ours, theirs)
+    merged = "".join(chunk for chunk in word_merge.chunks if isinstance(chunk, str))
+    merged_words = set(split_words(merged))
+    assert merged_words <= set(split_words(normalize_line_breaks(base + "\n" + ours + "\n" + theirs)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, texts, texts)
+def test_swapping_sides_mirrors_the_merge(base: str, ours: str, theirs: str):
+    result, mirrored = merge3(base, ours, theirs), merge3(base, theirs, ours)
+    assert len(result.chunks) == len(mirrored.chunks)
+    for chunk, mirror in zip(result.chunks, mirrored.chunks, strict=True):
+        if isinstance(chunk, Conflict):
+            assert mirror == Conflict(chunk.base, chunk.theirs, chunk.ours)
+        else:
+            assert mirror == chunk
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, texts)
+def test_resolving_with_the_only_changed_side_gives_that_side(base: str, other: str):
+    for ours, theirs, side in ((other, base, "ours"), (base, other, "theirs")):
+        result = merge3(base, ours, theirs)
+        choices = [getattr(conflict, side) for conflict in result.conflicts]
+        assert result.resolve(choices) == normalize_line_breaks(other)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts, texts, texts)
+def test_resolving_with_one_side_everywhere_writes_only_known_lines(base: str, ours: str, theirs: str):
+    result = merge3(base, ours, theirs, word_level=False)
+    known = known_lines(base, ours, theirs)
+    for side in ("ours", "theirs"):
+        resolved = result.resolve([getattr(conflict, side) for conflict in result.conflicts])
+        assert set(resolved.split("\n")) <= known
