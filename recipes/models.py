@@ -15,13 +15,12 @@ Glossary:
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-
     Integer,
     LargeBinary,
     MetaData,
@@ -47,7 +46,7 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 class UTCDateTime(types.TypeDecorator):
     """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets the zone)."""
@@ -58,11 +57,11 @@ class UTCDateTime(types.TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given for a UTC column")
-        return value.astimezone(timezone.utc) if value is not None else None
+        return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
 class Base(DeclarativeBase):
