@@ -71,23 +71,32 @@ def is_safe_url(url: str) -> bool:
 _TAG = re.compile(r"<[^<>]*>")
 # Footnotes use these ids; a heading called "fn 1" must not steal the footnote's anchor.
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?-\d+")
+# A footnote call in a heading is not part of its name ("Farine[^1]" is "Farine", not "Farine1").
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"[^<>]*>(?:[^<]|<(?!/sup>))*</sup>')
 _USED_IDS_KEY = "levain_heading_ids"
+_NEXT_SUFFIX_KEY = "levain_heading_next_suffix"
 
 
 def _plain_text(fragment: str) -> str:
     """Return the text of an HTML fragment: tags removed, entities decoded, spaces collapsed."""
-    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
+    text = _TAG.sub("", _FOOTNOTE_REF.sub("", fragment))
+    return " ".join(html.unescape(text).split())
 
 
 def _claim_heading_id(env: MutableMapping[str, Any], text: str) -> str:
     """Give a heading the slug of its text, made unique in the document with -2, -3..."""
     used: set[str] = env.setdefault(_USED_IDS_KEY, set())
+    # Remembering the next suffix of each base keeps a page of 10 000 "## Étape" linear.
+    next_suffix: dict[str, int] = env.setdefault(_NEXT_SUFFIX_KEY, {})
     base = slugify(text) or FALLBACK_HEADING_ID
-    candidate, counter = base, 1
+    candidate, counter = base, next_suffix.get(base, 1)
+    if counter > 1:
+        candidate = f"{base}-{counter}"
     while candidate in used or _FOOTNOTE_ID.fullmatch(candidate):
         counter += 1
         candidate = f"{base}-{counter}"
     used.add(candidate)
+    next_suffix[base] = counter + 1
     return candidate
 
 
@@ -134,7 +143,13 @@ class LevainRenderer(mistune.HTMLRenderer):
         return f"  <{tag}{css_class}>{text}</{tag}>\n"
 
     def wikilink(self, label: str, slug: str, title: str) -> str:
-        attrs = {"class": "wikilink", "data-wikilink": slug, "href": RECIPE_PATH_PREFIX + slug, "title": title}
+        # The title is kept so that mark_missing_links can offer to create the recipe.
+        attrs = {
+            "class": "wikilink",
+            "data-wikilink": slug,
+            "href": RECIPE_PATH_PREFIX + slug,
+            "title": title,
+        }
         return f"<a{_attributes(attrs)}>{html.escape(label, quote=False)}</a>"
 
 
@@ -151,7 +166,7 @@ def _parse_wikilink(inline: InlineParser, m: re.Match[str], state: InlineState) 
     title = " ".join(m.group("wikilink_title").split())
     label = " ".join((m.group("wikilink_label") or "").split()) or title
     slug = slugify(title)
-    if not slug or state.in_link:
+    if not slug:
         inline.process_text(source, state)
         return m.end()
     # "_autolink" is mistune's marker for links found inside the text of an explicit link:
@@ -258,10 +273,10 @@ def table_of_contents(html_text: str) -> list[tuple[int, str, str]]:
 
 
 def _wikilink_tags(html_text: str) -> Iterator[tuple[re.Match[str], dict[str, str]]]:
-    """Yield the start tags of wiki links not yet marked missing, with their attributes."""
+    """Yield the start tags of wiki links (marked missing or not), with their attributes."""
     for m in _ANCHOR_START.finditer(html_text):
         attrs = _parse_attributes(m.group(1) or "")
-        if attrs.get("class", "").split() == ["wikilink"] and attrs.get("data-wikilink"):
+        if "wikilink" in attrs.get("class", "").split() and attrs.get("data-wikilink"):
             yield m, attrs
 
 
@@ -285,7 +300,8 @@ def mark_missing_links(html_text: str, existing: Collection[str]) -> str:
     """Point wiki links to recipes that do not exist (slug not in ``existing``) to their creation."""
     pieces, position = [], 0
     for m, attrs in _wikilink_tags(html_text):
-        if attrs["data-wikilink"] in existing:
+        # Already marked links are skipped, so marking twice changes nothing.
+        if attrs["data-wikilink"] in existing or "missing" in attrs["class"].split():
             continue
         pieces += [html_text[position : m.start()], _missing_link_tag(attrs)]
         position = m.end()

@@ -1,0 +1,75 @@
+"""Classic cross-site scripting payloads, written the way an author could type them in a recipe.
+
+Shared by the unit tests of the Markdown renderer and by the HTTP and browser tests: whatever
+the layer, rendering any of these must never produce a script, an event handler attribute, a
+dangerous URL in ``href``/``src``, or an embedding element (iframe, object, embed, svg, style).
+Each entry is Markdown source; several hide the attack behind entities, percent-encoding,
+control characters or mixed case, because that is what gets past naive filters.
+"""
+
+XSS_PAYLOADS: list[str] = [
+    # Raw HTML: must come out as text.
+    "<script>alert('xss')</script>",
+    "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="javascript:alert(1)">',
+    '<style>body{background:url("javascript:alert(1)")}</style>',
+    '<div style="width: expression(alert(1))">x</div>',
+    '<a href="javascript:alert(1)">raw link</a>',
+    "<body onload=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<!--<img src="--><img src=x onerror=alert(1)//">',
+    "`code` <img src=`x` onerror=alert(1)>",
+    # Markdown links, images, autolinks and references with dangerous schemes.
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](  javascript:alert(1))",
+    "[click](<javascript:alert(1)>)",
+    "[click](&#106;avascript:alert(1))",
+    "[click](&#x6A;avascript:alert(1))",
+    "[click](&#0000106&#0000097vascript:alert(1))",
+    "[click](javascript&colon;alert(1))",
+    "[click](java&Tab;script:alert(1))",
+    "[click](java&#x09;script:alert(1))",
+    "[click](java%0Ascript:alert(1))",
+    "[click](java%09script:alert(1))",
+    "[click](%6Aavascript:alert(1))",
+    "[click](javascript%3Aalert(1))",
+    "[click](&amp;#106;avascript:alert(1))",
+    "[click](\x01javascript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click](vbscript:msgbox(1))",
+    "[click](file:///etc/passwd)",
+    "[click](livescript:alert(1))",
+    "<javascript:alert(1)>",
+    "<JAVASCRIPT:alert(1)>",
+    "<data:text/html,<script>alert(1)</script>>",
+    "[ref][x]\n\n[x]: javascript:alert(1)",
+    '[ref][x]\n\n[x]: &#106;avascript:alert(1) "title"',
+    "![img](javascript:alert(1))",
+    "![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    '![x" onerror="alert(1)](https://example.org/a.png)',
+    '![x](https://example.org/a.png" onerror="alert(1))',
+    '![x](https://example.org/a.png "t" onerror="alert(1)")',
+    '[x](https://example.org "a\\" onmouseover=\\"alert(1)")',
+    '[x](https://example.org/"onmouseover="alert(1))',
+    "[<img src=x onerror=alert(1)>](https://example.org)",
+    # Wiki links: the title goes into attributes, the label into text.
+    '[[a" onmouseover="alert(1)]]',
+    "[[a' onmouseover='alert(1)]]",
+    "[[<script>alert(1)</script>]]",
+    "[[Recette|<img src=x onerror=alert(1)>]]",
+    "[[javascript:alert(1)]]",
+    "[[x]](javascript:alert(1))",
+    "[[&#106;avascript:alert(1)|click]]",
+    # Bare URLs and tables / footnotes carrying payloads.
+    'https://example.org/"><script>alert(1)</script>',
+    "| a |\n|---|\n| <script>alert(1)</script> [x](javascript:alert(1)) |",
+    "note[^1]\n\n[^1]: [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    '```" onmouseover="alert(1)\n<script>alert(1)</script>\n```',
+]
