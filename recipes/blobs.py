@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from .models import Blob
 
-# A delta is kept only while it is clearly smaller than storing the text whole.
-DELTA_WORTH_RATIO = 0.5
+# A delta is kept only while it is much smaller than the text stored whole: deltas grow as a text
+# drifts from its base, and starting a new whole blob early keeps a long history small.
+DELTA_WORTH_RATIO = 0.2
 # zlib's window: a preset dictionary longer than this only helps with its last 32 KiB.
 ZLIB_WINDOW = 32 * 1024
 
