@@ -9,6 +9,7 @@ from .database import begin_write
 from .errors import Invalid, NotFound
 from .models import Region
 from .slugs import slugify
+from .validation import one_line
 
 MAX_REGION_NAME_LENGTH = 120
 
@@ -16,7 +17,7 @@ MAX_REGION_NAME_LENGTH = 120
 def clean_region_name(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
         raise Invalid("A region needs a name.")
-    name = " ".join(name.split())
+    name = one_line(name)
     if len(name) > MAX_REGION_NAME_LENGTH:
         raise Invalid(f"A region name has at most {MAX_REGION_NAME_LENGTH} characters.")
     if not slugify(name):

@@ -16,6 +16,15 @@ MAX_SUMMARY_LENGTH = 500
 MAX_BODY_LENGTH = 500_000
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
+# Revision numbers are 32-bit integers in the database.
+MAX_REVISION_NUMBER = 2**31 - 1
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def one_line(text: str) -> str:
+    """Text for a single-line field: no control characters, white space folded."""
+    return " ".join(_CONTROL_CHARACTERS.sub("", text).split())
 
 _TAG_PATTERN = re.compile(r"^[\w][\w -]*$")
 
@@ -23,7 +32,7 @@ _TAG_PATTERN = re.compile(r"^[\w][\w -]*$")
 def clean_title(title: object) -> str:
     if not isinstance(title, str) or not title.strip():
         raise Invalid("A recipe needs a title.")
-    title = " ".join(title.split())
+    title = one_line(title)
     if len(title) > MAX_TITLE_LENGTH:
         raise Invalid(f"A title has at most {MAX_TITLE_LENGTH} characters.")
     if not slugify(title):
@@ -45,7 +54,7 @@ def clean_summary(summary: object) -> str:
         return ""
     if not isinstance(summary, str):
         raise Invalid("An edit summary must be a string.")
-    summary = " ".join(summary.split())
+    summary = one_line(summary)
     if len(summary) > MAX_SUMMARY_LENGTH:
         raise Invalid(f"An edit summary has at most {MAX_SUMMARY_LENGTH} characters.")
     return summary
@@ -60,7 +69,7 @@ def clean_tags(tags: object) -> list[str]:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise Invalid("Tags are a list of words.")
     cleaned: list[str] = []
-    for tag in (" ".join(t.split()).lower() for t in tags):
+    for tag in (one_line(t).lower() for t in tags):
         if not tag or tag in cleaned:
             continue
         if len(tag) > MAX_TAG_LENGTH or not _TAG_PATTERN.match(tag):
@@ -83,8 +92,8 @@ def clean_revision_number(value: object, what: str = "revision") -> int:
     """Return a revision number (1, 2, 3 …) from an int or a string of digits."""
     if isinstance(value, bool):
         raise Invalid(f"The {what} must be a whole number.")
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+    if isinstance(value, str) and len(value) < 20 and value.strip().isascii() and value.strip().isdigit():
         value = int(value)
-    if not isinstance(value, int) or value < 1 or value > 2**62:
+    if not isinstance(value, int) or value < 1 or value > MAX_REVISION_NUMBER:
         raise Invalid(f"The {what} must be a whole number from 1.")
     return value

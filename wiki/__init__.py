@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(TEMPLATES_DIR),
     )
     config.load(app, test_config)
+    app.json.sort_keys = False  # answers keep the field order of the contract
     db.init_app(app)
     auth.init_app(app)
     security.init_app(app)

@@ -29,7 +29,6 @@ class DefaultConfig:
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_CHECK_DEFAULT = False  # checked in wiki.security, which exempts bearer-token requests
     WTF_CSRF_TIME_LIMIT = None  # a long edit must not lose its token
-    JSON_SORT_KEYS = False
     DIFF_TIMEOUT = 1.0
     BABEL_DEFAULT_LOCALE = "fr"
 

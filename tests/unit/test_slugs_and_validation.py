@@ -51,7 +51,7 @@ def test_revision_numbers_are_whole_numbers_from_one(value, number):
     assert validation.clean_revision_number(value) == number
 
 
-@pytest.mark.parametrize("value", [0, -1, "-1", "abc", "1.5", 1.5, True, None, "²", "", 2**70])
+@pytest.mark.parametrize("value", [0, -1, "-1", "abc", "1.5", 1.5, True, None, "²", "", 2**31, "9" * 5000])
 def test_other_revision_numbers_are_invalid(value):
     with pytest.raises(Invalid):
         validation.clean_revision_number(value)
@@ -61,3 +61,8 @@ def test_other_revision_numbers_are_invalid(value):
 def test_unknown_languages_are_refused(language):
     with pytest.raises(Invalid):
         validation.clean_language(language)
+
+
+def test_titles_and_summaries_lose_control_characters():
+    assert validation.clean_title("Copy\x00 party\x1b") == "Copy party"
+    assert validation.clean_summary("typo\x00") == "typo"

@@ -1,5 +1,186 @@
-"""JSON API for recipes and revisions: list, create, read, update, history, diff, revert."""
+"""JSON API for recipes and revisions: list, create, read, update, history, diff, revert, preview.
 
-from flask import Blueprint
+Reading is open to everyone; a change needs a session (with ``X-CSRFToken``) or a bearer token, and
+what its user may do is decided by ``recipes.policy`` inside the domain functions. Path parts are
+taken as text and checked here, so that ``/revisions/-1`` is a 400 and not Flask's plain 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, url_for
+
+from recipes import editing, queries, validation
+from recipes.diffing import diff_ops
+from recipes.editing import SaveOutcome
+from recipes.errors import EditConflict
+from recipes.models import Recipe
+from recipes.policy import require
+
+from ..db import get_session
+from ..markdown import mark_missing_links, render_markdown, wikilink_targets
+from .common import (
+    acting_user,
+    checked_slug,
+    json_object,
+    number_arg,
+    optional_slug,
+    required,
+    slug_arg,
+    tag_arg,
+    whole_number,
+)
+from .serializers import conflict_dict, recipe_dict, recipe_summary, revision_dict, revision_with_content
 
 bp = Blueprint("api_recipes", __name__)
+
+
+def recipe_answer(recipe: Recipe, status: int = 200, **extra):
+    """The recipe as readers see it (published revision), with ``extra`` fields."""
+    content = queries.revision_content(get_session(), recipe.published_revision)
+    return jsonify({**recipe_dict(recipe, content), **extra}), status
+
+
+def created_answer(recipe: Recipe):
+    """201 with a new recipe and its address in ``Location``."""
+    response, status = recipe_answer(recipe, 201)
+    response.headers["Location"] = url_for("api_recipes.get_recipe", slug=recipe.slug)
+    return response, status
+
+
+def ops_between(old: str, new: str) -> list[list]:
+    """The diff ops from one text to another as JSON pairs ``[op, text]``."""
+    return [[op, text] for op, text in diff_ops(old, new, timeout=current_app.config["DIFF_TIMEOUT"])]
+
+
+def _saved_answer(outcome: SaveOutcome):
+    """200 with the recipe after a save, or 202 when the new revision awaits review."""
+    if outcome.revision.status == "pending":
+        return jsonify({"status": "pending", "revision": outcome.revision.number}), 202
+    return recipe_answer(outcome.recipe, changed=outcome.changed, merged=outcome.merged)
+
+
+@bp.get("/recipes")
+def list_recipes():
+    """List recipes in slug order, of a region and a tag if asked; ``cursor`` is the last slug seen."""
+    page = queries.list_recipes(
+        get_session(),
+        region=slug_arg("region"),
+        tag=tag_arg(),
+        limit=number_arg("limit"),
+        after=slug_arg("cursor"),
+    )
+    return jsonify({"items": [recipe_summary(recipe) for recipe in page.items], "next": page.next})
+
+
+@bp.post("/recipes")
+def create_recipe():
+    """Create a recipe; its slug is made from its title."""
+    author = acting_user()
+    data = json_object()
+    outcome = editing.create_recipe(
+        get_session(),
+        author=author,
+        title=required(data, "title"),
+        body=required(data, "body"),
+        render=render_markdown,
+        summary=data.get("summary"),
+        tags=data.get("tags"),
+        language=data.get("language"),
+        region=optional_slug(data, "region"),
+    )
+    return created_answer(outcome.recipe)
+
+
+@bp.get("/recipes/<slug>")
+def get_recipe(slug: str):
+    """Show a recipe: its published text and the HTML stored for it."""
+    return recipe_answer(queries.get_recipe(get_session(), checked_slug(slug)))
+
+
+@bp.put("/recipes/<slug>")
+def update_recipe(slug: str):
+    """Save a new text of a recipe edited from ``base_revision``."""
+    author = acting_user()
+    data = json_object()
+    base_revision = whole_number(required(data, "base_revision"), "base_revision")
+    upstream = data.get("upstream_revision")
+    upstream_revision = None if upstream is None else whole_number(upstream, "upstream_revision")
+    try:
+        outcome = editing.save_edit(
+            get_session(),
+            checked_slug(slug),
+            author=author,
+            body=required(data, "body"),
+            base_revision=base_revision,
+            render=render_markdown,
+            summary=data.get("summary"),
+            title=data.get("title"),
+            tags=data.get("tags"),
+            upstream_revision=upstream_revision,
+        )
+    except EditConflict as conflict:
+        # wiki.errors puts an error's details at the top level of the answer: make them JSON.
+        conflict.details["conflicts"] = [conflict_dict(c) for c in conflict.conflicts]
+        raise
+    return _saved_answer(outcome)
+
+
+@bp.get("/recipes/<slug>/revisions")
+def list_revisions(slug: str):
+    """List a recipe's revisions, newest first; ``before`` is the number of the last one seen."""
+    session = get_session()
+    recipe = queries.get_recipe(session, checked_slug(slug))
+    page = queries.history(session, recipe, limit=number_arg("limit"), before=number_arg("before"))
+    return jsonify({"items": [revision_dict(revision) for revision in page.items], "next": page.next})
+
+
+@bp.get("/recipes/<slug>/revisions/<number>")
+def get_revision(slug: str, number: str):
+    """Show one revision with its text and stored HTML."""
+    session = get_session()
+    recipe = queries.get_recipe(session, checked_slug(slug))
+    revision = queries.get_revision(session, recipe, whole_number(number, "revision number"))
+    return jsonify(revision_with_content(revision, queries.revision_content(session, revision)))
+
+
+@bp.get("/recipes/<slug>/diff")
+def diff(slug: str):
+    """Show the ops from revision ``from`` (default: the one before ``to``) to ``to`` (default: head).
+
+    The diff of revision 1 with what came before it is from the empty text, with ``"from": null``.
+    """
+    session = get_session()
+    recipe = queries.get_recipe(session, checked_slug(slug))
+    to_number = number_arg("to") or recipe.head_number
+    from_number = number_arg("from") or (to_number - 1 or None)
+    new = queries.revision_content(session, queries.get_revision(session, recipe, to_number)).text
+    old = ""
+    if from_number is not None:
+        old = queries.revision_content(session, queries.get_revision(session, recipe, from_number)).text
+    return jsonify({"from": from_number, "to": to_number, "ops": ops_between(old, new)})
+
+
+@bp.post("/recipes/<slug>/revert")
+def revert(slug: str):
+    """Make a new revision equal to an older one."""
+    author = acting_user()
+    data = json_object()
+    outcome = editing.revert(
+        get_session(),
+        checked_slug(slug),
+        author=author,
+        number=whole_number(required(data, "revision"), "revision"),
+        render=render_markdown,
+        summary=data.get("summary"),
+    )
+    return _saved_answer(outcome)
+
+
+@bp.post("/preview")
+def preview():
+    """Render a text as the editor's live preview, with links to missing recipes marked."""
+    require(acting_user(), "edit")
+    body = validation.clean_body(required(json_object(), "body"))
+    html = render_markdown(body)
+    existing = queries.existing_slugs(get_session(), wikilink_targets(html))
+    return jsonify({"html": mark_missing_links(html, existing)})
