@@ -1,5 +1,224 @@
-"""Recipes in the browser: home, read, create, edit, history, old revisions, diffs, revert."""
+"""Recipes in the browser: home, read, create, edit, history, old revisions, diffs, revert.
 
-from flask import Blueprint
+Nothing a person typed is lost: a form the domain refuses (an empty title, a text saved by someone
+else in the meantime, a session that expired) comes back with their text in the editor, a sentence
+saying why, and a 4xx status. An edit conflict shows the text saved meanwhile and how it differs.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from recipes import editing, queries
+from recipes.diffing import diff_rows, hunks
+from recipes.errors import EditConflict, LevainError, NotFound
+from recipes.models import LANGUAGES, Recipe
+from recipes.policy import allowed, require
+from recipes.regions import list_regions
+from recipes.starter import STARTERS, starter_text
+
+from ..api.common import whole_number
+from ..auth import current_domain_user
+from ..db import get_session
+from ..errors import STATUS_BY_CODE
+from ..markdown import render_markdown, table_of_contents
+from .common import form_text, load_recipe, revision_arg, revision_html, template_globals
 
 bp = Blueprint("recipes", __name__)
+bp.app_context_processor(template_globals)
+
+HISTORY_PAGE_SIZE = 50
+RECENT_RECIPES_SHOWN = 20
+# A short recipe reads fine without a table of contents.
+MIN_HEADINGS_FOR_CONTENTS = 3
+EDITOR_FIELDS = ("title", "language", "region", "tags", "summary", "body", "base_revision")
+
+
+@bp.get("/")
+def home():
+    """Show the recipes changed most recently."""
+    recipes = queries.recent_recipes(get_session(), limit=RECENT_RECIPES_SHOWN)
+    return render_template("recipes/home.html", recipes=recipes)
+
+
+@bp.get("/recipes/<slug>")
+def show(slug: str):
+    """Show the published revision of a recipe."""
+    recipe = load_recipe(slug)
+    revision = recipe.published_revision
+    if revision is None:
+        raise NotFound("This recipe has no revision readers may see yet.")
+    html = revision_html(get_session(), revision)
+    contents = table_of_contents(html)
+    if len(contents) < MIN_HEADINGS_FOR_CONTENTS:
+        contents = []
+    return render_template(
+        "recipes/show.html", recipe=recipe, revision=revision, html=html, contents=contents
+    )
+
+
+def _editor_page(form: dict, recipe: Recipe | None = None, **context) -> str:
+    """The editor, filled with ``form``: new recipe when ``recipe`` is None, else an edit of it."""
+    regions = list_regions(get_session()) if recipe is None else []
+    return render_template(
+        "recipes/edit.html", form=form, recipe=recipe, regions=regions, starters=STARTERS, **context
+    )
+
+
+def _submitted_form() -> dict:
+    return {name: form_text(name) for name in EDITOR_FIELDS}
+
+
+def _refused(form: dict, error: LevainError, recipe: Recipe | None = None):
+    """The editor again, with the person's text and the reason their save was refused."""
+    return _editor_page(form, recipe, error=error.message), STATUS_BY_CODE.get(error.code, 400)
+
+
+def _saved(outcome: editing.SaveOutcome):
+    """Tell what the save did and go to the recipe."""
+    if not outcome.changed:
+        flash(_("The text is the same as the current revision: nothing new was saved."))
+    elif outcome.revision.status == "pending":
+        flash(_("Your edit was saved; it will be shown once a moderator has reviewed it."))
+    elif outcome.merged:
+        flash(_("Your edit was merged with the changes saved in the meantime."))
+    else:
+        flash(_("Saved as revision %(number)s.", number=outcome.revision.number))
+    return redirect(url_for(".show", slug=outcome.recipe.slug), 303)
+
+
+@bp.route("/recipes/new", methods=["GET", "POST"])
+def new():
+    """Show the editor for a new recipe, prefilled with the starter template; create the recipe."""
+    if request.method == "GET":
+        require(current_domain_user(), "create")
+        language = request.args.get("language") if request.args.get("language") in LANGUAGES else "fr"
+        form = {"title": request.args.get("title", ""), "language": language, "body": starter_text(language)}
+        return _editor_page(form)
+    form = _submitted_form()
+    try:
+        outcome = editing.create_recipe(
+            get_session(),
+            author=current_domain_user(),
+            title=form["title"],
+            body=form["body"],
+            render=render_markdown,
+            summary=form["summary"],
+            tags=form["tags"],
+            language=form["language"] or None,
+            region=form["region"] or None,
+        )
+    except LevainError as error:
+        return _refused(form, error)
+    return _saved(outcome)
+
+
+@bp.route("/recipes/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):
+    """Show the editor with the current text; save an edit, or show the conflict with a newer one."""
+    recipe = load_recipe(slug)
+    if request.method == "GET":
+        require(current_domain_user(), "edit", recipe)
+        head = recipe.head_revision
+        form = {
+            "title": head.title,
+            "tags": ", ".join(recipe.tag_names),
+            "body": queries.revision_content(get_session(), head).text,
+            "base_revision": head.number,
+        }
+        return _editor_page(form, recipe)
+    form = _submitted_form()
+    try:
+        outcome = editing.save_edit(
+            get_session(),
+            recipe.slug,
+            author=current_domain_user(),
+            body=form["body"],
+            base_revision=whole_number(form["base_revision"], "revision your edit started from"),
+            render=render_markdown,
+            summary=form["summary"],
+            title=form["title"],
+            # A form without the field (a script's) leaves the tags as they are, rather than clearing them.
+            tags=form["tags"] if "tags" in request.form else None,
+        )
+    except EditConflict as conflict:
+        return _conflict_page(recipe, form, conflict), 409
+    except LevainError as error:
+        return _refused(form, error, recipe)
+    return _saved(outcome)
+
+
+def _conflict_page(recipe: Recipe, form: dict, conflict: EditConflict) -> str:
+    """The editor with the person's text, based on the new head, beside the text saved meanwhile."""
+    current_text = conflict.details.get("current_text")
+    if current_text is None:
+        current_text = queries.revision_content(get_session(), recipe.head_revision).text
+    rows = diff_rows(current_text, form["body"], timeout=current_app.config["DIFF_TIMEOUT"])
+    return _editor_page(
+        {**form, "base_revision": conflict.head_revision},
+        recipe,
+        conflict=conflict,
+        current_text=current_text,
+        conflict_hunks=hunks(rows),
+    )
+
+
+@bp.get("/recipes/<slug>/history")
+def history(slug: str):
+    """List a recipe's revisions, newest first, 50 to a page."""
+    recipe = load_recipe(slug)
+    before = revision_arg("before", "revision to list the history before")
+    page = queries.history(get_session(), recipe, limit=HISTORY_PAGE_SIZE, before=before)
+    can_revert = allowed(current_domain_user(), "revert", recipe)
+    return render_template(
+        "recipes/history.html", recipe=recipe, page=page, before=before, can_revert=can_revert
+    )
+
+
+@bp.get("/recipes/<slug>/revisions/<number>")
+def revision(slug: str, number: str):
+    """Show an old revision of a recipe, as it was saved."""
+    recipe = load_recipe(slug)
+    session = get_session()
+    shown = queries.get_revision(session, recipe, whole_number(number, "revision number"))
+    return render_template(
+        "recipes/revision.html", recipe=recipe, revision=shown, html=revision_html(session, shown)
+    )
+
+
+@bp.get("/recipes/<slug>/diff")
+def diff(slug: str):
+    """Show what changed between two revisions (previous and head by default), inline or side by side."""
+    recipe = load_recipe(slug)
+    to_number = revision_arg("to", "revision to compare to") or recipe.head_number
+    from_number = revision_arg("from", "revision to compare from") or max(to_number - 1, 1)
+    session = get_session()
+    # Older first, whichever way round the two were picked.
+    old, new = (queries.get_revision(session, recipe, n) for n in sorted((from_number, to_number)))
+    old_text = queries.revision_content(session, old).text
+    new_text = queries.revision_content(session, new).text
+    rows = diff_rows(old_text, new_text, timeout=current_app.config["DIFF_TIMEOUT"])
+    view = "side" if request.args.get("view") == "side" else "inline"
+    return render_template("recipes/diff.html", recipe=recipe, old=old, new=new, hunks=hunks(rows), view=view)
+
+
+@bp.post("/recipes/<slug>/revert")
+def revert(slug: str):
+    """Make a new revision equal to an older one."""
+    recipe = load_recipe(slug)
+    outcome = editing.revert(
+        get_session(),
+        recipe.slug,
+        author=current_domain_user(),
+        number=whole_number(form_text("revision"), "revision to go back to"),
+        render=render_markdown,
+        summary=form_text("summary"),
+    )
+    return _saved(outcome)
+
+
+@bp.get("/recipes/<slug>/revert")
+def revert_page(slug: str):
+    """Reverting is a POST: an address followed here (after logging in) leads to the history."""
+    return redirect(url_for(".history", slug=slug))
