@@ -2,13 +2,20 @@
 
 A save reads the head it was based on, stores the text as a blob (rendering its HTML once), inserts the
 new revision and moves the head with a compare-and-set (``UPDATE recipes … WHERE head_number = :base``)
-in one write transaction. If the head moved since the editor opened the page, the save is either
-merged three-way with what came in between or refused as a conflict: never last-writer-wins.
+in one write transaction. If the head moved since the editor opened the page, the save is merged
+three-way (base: the revision the editor started from, ours: the editor's text, theirs: the head) and
+saved on top of the head when the changes do not overlap, or refused as a conflict: never
+last-writer-wins.
+
+A revision's *kind* says how it came to be: create, edit, revert, fork (the first revision of a
+variant), sync (a variant took in its parent's changes), proposal (a parent took in a variant's). A
+fork or sync revision records the parent revision it took in (``upstream_revision_id``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -18,12 +25,18 @@ from . import validation
 from .blobs import load_blob, store_blob
 from .database import begin_write
 from .errors import EditConflict, Invalid
+from .lineage import merged_upstream_number
+from .merge import merge3
 from .models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User, utcnow
 from .policy import require
 from .queries import get_recipe, get_revision
-from .slugs import slugify
+from .slugs import MAX_SLUG_LENGTH, slugify
 
 Renderer = Callable[[str], str]
+
+# A save whose head moved between its read and its compare-and-set (PostgreSQL lets two transactions
+# read the same head) is merged again on the new head, this many times at most.
+SAVE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -36,18 +49,38 @@ class SaveOutcome:
     merged: bool = False
 
 
-def _unique_slug(session: Session, title: str) -> str:
+class HeadMoved(EditConflict):
+    """The compare-and-set found another head: someone committed a save after this one read the head."""
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[None]:
+    """Run a block in a write transaction: committed at its end, rolled back whole if it raises."""
+    begin_write(session)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def unique_slug(session: Session, title: str) -> str:
+    """The slug of a title (or of a slug), numbered ``-2``, ``-3`` … when taken, never too long."""
     base = slugify(title)
-    taken = set(session.scalars(select(Recipe.slug).where(Recipe.slug.like(f"{base}%"))))
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
+    taken = set(
+        session.scalars(select(Recipe.slug).where(Recipe.slug.like(f"{base[: MAX_SLUG_LENGTH - 20]}%")))
+    )
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f"-{n}"
+        candidate = base[: MAX_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
         n += 1
-    return f"{base}-{n}"
+    return candidate
 
 
-def _region_by_slug(session: Session, slug: str | None) -> Region | None:
+def region_by_slug(session: Session, slug: str | None) -> Region | None:
+    """The region a request names, None when it names none; an unknown one is invalid input."""
     if slug in (None, ""):
         return None
     region = session.scalar(select(Region).where(Region.slug == slug))
@@ -73,29 +106,31 @@ def create_recipe(
     title, body = validation.clean_title(title), validation.clean_body(body)
     summary, tags = validation.clean_summary(summary), validation.clean_tags(tags)
     language = validation.clean_language(language)
-    begin_write(session)
-    try:
+    with write_transaction(session):
         recipe = Recipe(
-            slug=_unique_slug(session, title),
+            slug=unique_slug(session, title),
             title=title,
             language=language,
-            region=_region_by_slug(session, region),
+            region=region_by_slug(session, region),
             tags=[RecipeTag(tag=t) for t in tags],
         )
         session.add(recipe)
         session.flush()
-        revision = _append_revision(
-            session, recipe, None, author=author, title=title, body=body, summary=summary or "Création",
-            kind="create", render=render,
+        revision = append_revision(
+            session,
+            recipe,
+            None,
+            author=author,
+            title=title,
+            body=body,
+            summary=summary or "Création",
+            kind="create",
+            render=render,
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return SaveOutcome(recipe, revision)
 
 
-def _append_revision(
+def append_revision(
     session: Session,
     recipe: Recipe,
     head: Revision | None,
@@ -107,23 +142,29 @@ def _append_revision(
     kind: str,
     render: Renderer,
     blob_hint: str | None = None,
+    upstream_revision_id: int | None = None,
 ) -> Revision:
-    """Insert the next revision on top of ``head`` and move the recipe's head to it (compare-and-set)."""
+    """Insert the next revision on top of ``head`` and move the recipe's head to it (compare-and-set).
+
+    ``upstream_revision_id`` is the merge record of a fork: the parent revision this one took in.
+    """
     blob = store_blob(session, body, render, hint=blob_hint or (head.blob_id if head else None))
     base_number = head.number if head else 0
-    moved = session.execute(
-        update(Recipe)
-        .where(Recipe.id == recipe.id, Recipe.head_number == base_number)
-        .values(head_number=base_number + 1, updated_at=utcnow(), title=title)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
-        raise EditConflict("Someone saved this recipe in the meantime.", head_revision=base_number)
+    _move_head(session, recipe, base_number, title)
     previous_size = head.size if head else 0
     revision = Revision(
-        recipe_id=recipe.id, number=base_number + 1, parent_id=head.id if head else None, blob_id=blob,
-        title=title, author_id=author.id, summary=summary, kind=kind, status="approved",
-        size=len(body), size_delta=len(body) - previous_size,
+        recipe_id=recipe.id,
+        number=base_number + 1,
+        parent_id=head.id if head else None,
+        blob_id=blob,
+        title=title,
+        author_id=author.id,
+        summary=summary,
+        kind=kind,
+        status="approved",
+        size=len(body),
+        size_delta=len(body) - previous_size,
+        upstream_revision_id=upstream_revision_id,
     )
     session.add(revision)
     session.flush()
@@ -139,6 +180,31 @@ def _append_revision(
     return revision
 
 
+def _move_head(session: Session, recipe: Recipe, base_number: int, title: str) -> None:
+    """Number the recipe's head ``base_number + 1`` if it still is ``base_number`` (compare-and-set)."""
+    moved = session.execute(
+        update(Recipe)
+        .where(Recipe.id == recipe.id, Recipe.head_number == base_number)
+        .values(head_number=base_number + 1, updated_at=utcnow(), title=title)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise HeadMoved("Someone saved this recipe in the meantime.", head_revision=base_number)
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """What a person sent to save, cleaned."""
+
+    author: User
+    body: str
+    base_number: int
+    summary: str
+    title: str | None
+    tags: list[str] | None
+    upstream_number: int | None
+
+
 def save_edit(
     session: Session,
     slug: str,
@@ -150,55 +216,104 @@ def save_edit(
     summary: str = "",
     title: str | None = None,
     tags: list[str] | None = None,
+    upstream_revision: int | None = None,
 ) -> SaveOutcome:
     """Save a new text of a recipe, edited from revision ``base_revision``.
 
-    The same text and title as the head make no revision (``changed`` is False).
+    The same text and title as the head make no revision (``changed`` is False). A base older than
+    the head is merged three-way with the head (``merged`` is True) or refused with an EditConflict
+    listing the conflicts and the head's text. ``upstream_revision``, on a fork, records that this
+    text takes in the parent's changes up to that parent revision (a sync resolved by hand).
     """
     body, summary = validation.clean_body(body), validation.clean_summary(summary)
     base_revision = validation.clean_revision_number(base_revision, "base revision")
-    new_title = validation.clean_title(title) if title is not None else None
-    new_tags = validation.clean_tags(tags) if tags is not None else None
-    begin_write(session)
-    try:
-        outcome = _save_on_head(
-            session, slug, author=author, body=body, base_number=base_revision, render=render,
-            summary=summary, title=new_title, tags=new_tags,
-        )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return outcome
+    if upstream_revision is not None:
+        upstream_revision = validation.clean_revision_number(upstream_revision, "upstream revision")
+    edit = _Edit(
+        author=author,
+        body=body,
+        base_number=base_revision,
+        summary=summary,
+        title=validation.clean_title(title) if title is not None else None,
+        tags=validation.clean_tags(tags) if tags is not None else None,
+        upstream_number=upstream_revision,
+    )
+    attempt = 1
+    while True:
+        try:
+            with write_transaction(session):
+                return _save_on_head(session, slug, edit, render)
+        except HeadMoved:
+            if attempt == SAVE_ATTEMPTS:
+                raise
+            attempt += 1
 
 
-def _save_on_head(
-    session: Session, slug: str, *, author: User, body: str, base_number: int, render: Renderer,
-    summary: str, title: str | None, tags: list[str] | None,
-) -> SaveOutcome:
+def _save_on_head(session: Session, slug: str, edit: _Edit, render: Renderer) -> SaveOutcome:
     recipe = get_recipe(session, slug)
-    require(author, "edit", recipe)
+    require(edit.author, "edit", recipe)
     head = recipe.head_revision
-    if base_number > head.number:
-        raise Invalid(f"Revision {base_number} does not exist yet; the latest is {head.number}.")
-    if base_number != head.number:
-        raise EditConflict(
-            "Someone saved this recipe after you started editing.", head_revision=head.number,
-            conflicts=[], current_text=load_blob(session, head.blob_id).text,
-        )
-    title = title or head.title
-    tags_changed = tags is not None and tags != recipe.tag_names
+    if edit.base_number > head.number:
+        raise Invalid(f"Revision {edit.base_number} does not exist yet; the latest is {head.number}.")
+    upstream = _upstream_record(session, recipe, edit.upstream_number)
+    base = head if edit.base_number == head.number else get_revision(session, recipe, edit.base_number)
+    head_text = load_blob(session, head.blob_id).text
+    body = _merged_with_head(session, base, head, head_text, edit.body)
+    # The title too is merged: one left as it was at the base does not undo a newer one.
+    title = head.title if edit.title in (None, base.title) else edit.title
+    tags_changed = edit.tags is not None and edit.tags != recipe.tag_names
     if tags_changed:
-        recipe.tags = [RecipeTag(tag=t) for t in tags]
-    if load_blob(session, head.blob_id).text == body and title == head.title:
+        recipe.tags = [RecipeTag(tag=t) for t in edit.tags]
+    merged = base is not head
+    if head_text == body and title == head.title and upstream is None:
         if tags_changed:
             session.add(SearchOutbox(recipe_id=recipe.id))
-        return SaveOutcome(recipe, head, changed=False)
-    revision = _append_revision(
-        session, recipe, head, author=author, title=title, body=body, summary=summary, kind="edit",
+        return SaveOutcome(recipe, head, changed=False, merged=merged)
+    revision = append_revision(
+        session,
+        recipe,
+        head,
+        author=edit.author,
+        title=title,
+        body=body,
+        summary=edit.summary,
+        kind="sync" if upstream is not None else "edit",
         render=render,
+        upstream_revision_id=upstream.id if upstream is not None else None,
     )
-    return SaveOutcome(recipe, revision)
+    return SaveOutcome(recipe, revision, merged=merged)
+
+
+def _merged_with_head(session: Session, base: Revision, head: Revision, head_text: str, ours: str) -> str:
+    """The text to save on the head: ours, or ours merged with what was saved since our base."""
+    if base is head:
+        return ours
+    merge = merge3(load_blob(session, base.blob_id).text, ours, head_text)
+    if not merge.clean:
+        raise EditConflict(
+            "Someone changed the same lines after you started editing; choose what to keep.",
+            head_revision=head.number,
+            conflicts=list(merge.conflicts),
+            current_text=head_text,
+        )
+    return merge.text
+
+
+def _upstream_record(session: Session, recipe: Recipe, number: int | None) -> Revision | None:
+    """The parent revision a save on a fork says it takes in; it must be newer than the last one taken."""
+    if number is None:
+        return None
+    if recipe.parent is None:
+        raise Invalid(f"{recipe.slug!r} is not a fork: it has no upstream revision to take in.")
+    upstream = session.scalar(
+        select(Revision).where(Revision.recipe_id == recipe.parent_id, Revision.number == number)
+    )
+    if upstream is None:
+        raise Invalid(f"The recipe {recipe.parent.slug!r} has no revision {number}.")
+    already = merged_upstream_number(session, recipe)
+    if number < already:
+        raise Invalid(f"This variant already took in revision {already} of {recipe.parent.slug!r}.")
+    return upstream
 
 
 def revert(
@@ -207,23 +322,24 @@ def revert(
     """Make a new revision whose text and title are those of revision ``number``; nothing is deleted."""
     number = validation.clean_revision_number(number)
     summary = validation.clean_summary(summary)
-    begin_write(session)
-    try:
+    with write_transaction(session):
         recipe = get_recipe(session, slug)
         require(author, "revert", recipe)
         target = get_revision(session, recipe, number)
         head = recipe.head_revision
         if target.blob_id == head.blob_id and target.title == head.title:
-            session.commit()
             return SaveOutcome(recipe, head, changed=False)
         body = load_blob(session, target.blob_id).text
-        revision = _append_revision(
-            session, recipe, head, author=author, title=target.title, body=body,
-            summary=summary or f"Retour à la révision {number}", kind="revert", render=render,
+        revision = append_revision(
+            session,
+            recipe,
+            head,
+            author=author,
+            title=target.title,
+            body=body,
+            summary=summary or f"Retour à la révision {number}",
+            kind="revert",
+            render=render,
             blob_hint=target.blob_id,
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return SaveOutcome(recipe, revision)

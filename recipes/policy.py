@@ -15,6 +15,12 @@ MINIMUM_ROLE: dict[str, str | None] = {
     "create": "contributor",
     "edit": "contributor",
     "revert": "contributor",
+    "create_region": "contributor",
+    "fork": "contributor",
+    "sync": "contributor",
+    "propose": "contributor",
+    "comment": "contributor",
+    "decide_proposal": "editor",
     "manage_users": "admin",
 }
 

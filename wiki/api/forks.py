@@ -1,5 +1,286 @@
-"""JSON API for regions, forks, lineage, upstream sync, compare and proposals."""
+"""JSON API for regions, forks, lineage, upstream sync, compare and proposals (see CONTRACT.md).
 
-from flask import Blueprint
+Reading is open to everyone; forking, syncing, proposing and deciding need a session (with
+``X-CSRFToken``) or a bearer token, and the domain decides what each user may do. A merge that
+conflicts answers 409 ``merge_conflict`` with its ``conflicts`` as ``{"base", "ours", "theirs"}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+
+from recipes import forks, lineage, proposals, regions, sync
+from recipes.errors import EditConflict, MergeConflict
+from recipes.lineage import LineageNode
+from recipes.models import Proposal, ProposalComment, Region, Revision
+
+from ..db import get_session
+from ..errors import error_response
+from ..markdown import render_markdown
+from .common import acting_user, checked_slug, json_object, number_arg, required, slug_arg, whole_number
+from .recipes import created_answer, ops_between
+from .serializers import conflict_dict, iso_time
 
 bp = Blueprint("api_forks", __name__)
+
+
+@bp.errorhandler(EditConflict)
+@bp.errorhandler(MergeConflict)
+def _conflict(error: EditConflict | MergeConflict):
+    """A conflict with its conflicting regions as JSON (an edit conflict from a stale base has none)."""
+    conflicts = error.details.get("conflicts", getattr(error, "conflicts", []))
+    details = {**error.details, "conflicts": [conflict_dict(c) for c in conflicts]}
+    return error_response(error.code, error.message, details)
+
+
+def region_dict(region: Region) -> dict[str, str]:
+    return {"slug": region.slug, "name": region.name}
+
+
+def node_dict(node: LineageNode) -> dict[str, Any]:
+    """A recipe in a lineage: where it is, when it changed, how it stands to its parent."""
+    return {
+        "slug": node.slug,
+        "title": node.title,
+        "region": node.region_slug,
+        "head_revision": node.head_number,
+        "updated_at": iso_time(node.updated_at),
+        "base": node.base,
+        "behind": node.behind,
+        "ahead": node.ahead,
+    }
+
+
+def descendant_dict(node: LineageNode) -> dict[str, Any]:
+    return {
+        **node_dict(node),
+        "fork_revision": node.fork_revision,
+        "children": [descendant_dict(child) for child in node.children],
+    }
+
+
+def proposal_dict(proposal: Proposal) -> dict[str, Any]:
+    target_revision = proposal.target_revision
+    return {
+        "id": proposal.id,
+        "source": proposal.source.slug,
+        "target": proposal.target.slug,
+        "source_revision": proposal.source_revision.number,
+        "base_revision": proposal.base_revision.number,
+        "status": proposal.status,
+        "summary": proposal.summary,
+        "author": proposal.author.name,
+        "created_at": iso_time(proposal.created_at),
+        "decided_by": proposal.decided_by.name if proposal.decided_by is not None else None,
+        "decided_at": iso_time(proposal.decided_at),
+        "decision_comment": proposal.decision_comment,
+        "target_revision": target_revision.number if target_revision is not None else None,
+    }
+
+
+def comment_dict(comment: ProposalComment) -> dict[str, Any]:
+    return {"author": comment.author.name, "body": comment.body, "created_at": iso_time(comment.created_at)}
+
+
+@bp.get("/regions")
+def list_regions():
+    """List the regions by name."""
+    return jsonify({"items": [region_dict(region) for region in regions.list_regions(get_session())]})
+
+
+@bp.post("/regions")
+def create_region():
+    """Create a region; its slug comes from its name."""
+    author = acting_user()
+    region = forks.add_region(get_session(), author=author, name=required(json_object(), "name"))
+    return jsonify(region_dict(region)), 201
+
+
+@bp.get("/regions/<slug>")
+def get_region(slug: str):
+    """Show a region with its recipes (slugs, parents, behind counts)."""
+    found = lineage.region_recipes(get_session(), checked_slug(slug))
+    items = [{**node_dict(node), "parent": node.parent_slug} for node in found.recipes]
+    return jsonify({**region_dict(found.region), "recipes": items})
+
+
+@bp.post("/recipes/<slug>/forks")
+def fork(slug: str):
+    """Fork a recipe into a region; the new recipe's ``parent`` is this recipe at its head revision."""
+    author = acting_user()
+    data = json_object()
+    outcome = forks.fork_recipe(
+        get_session(),
+        checked_slug(slug),
+        author=author,
+        region=required(data, "region"),
+        render=render_markdown,
+        title=data.get("title"),
+        new_slug=data.get("slug"),
+    )
+    return created_answer(outcome.recipe)
+
+
+@bp.get("/recipes/<slug>/lineage")
+def get_lineage(slug: str):
+    """Show a recipe's ancestors (parent first) and the tree of its descendants."""
+    found = lineage.lineage(get_session(), checked_slug(slug))
+    ancestors = [{**node_dict(a.node), "revision": a.revision} for a in found.ancestors]
+    return jsonify(
+        {
+            "recipe": node_dict(found.recipe),
+            "ancestors": ancestors,
+            "descendants": [descendant_dict(node) for node in found.descendants],
+        }
+    )
+
+
+@bp.get("/recipes/<slug>/upstream")
+def upstream(slug: str):
+    """Show how a fork stands to its parent: base, upstream head, behind, ahead."""
+    status = lineage.upstream_status(get_session(), checked_slug(slug))
+    return jsonify(
+        {
+            "parent": {"slug": status.parent.slug, "revision": status.recipe.fork_revision.number},
+            "base": status.base.number,
+            "upstream_head": status.upstream_head.number,
+            "behind": status.behind,
+            "ahead": status.ahead,
+        }
+    )
+
+
+@bp.post("/recipes/<slug>/sync")
+def sync_from_upstream(slug: str):
+    """Merge the parent's changes into the fork (three-way), with a person's resolutions if any."""
+    author = acting_user()
+    data = json_object()
+    upstream_revision = data.get("upstream_revision")
+    outcome = sync.sync(
+        get_session(),
+        checked_slug(slug),
+        author=author,
+        base_revision=whole_number(required(data, "base_revision"), "base_revision"),
+        render=render_markdown,
+        upstream_revision=None
+        if upstream_revision is None
+        else whole_number(upstream_revision, "upstream_revision"),
+        resolutions=data.get("resolutions"),
+        summary=data.get("summary"),
+    )
+    if not outcome.changed:
+        return jsonify({"changed": False, "revision": outcome.revision.number})
+    taken_in = get_session().get(Revision, outcome.revision.upstream_revision_id)
+    return jsonify(
+        {
+            "changed": True,
+            "merged": True,
+            "revision": outcome.revision.number,
+            "upstream_revision": taken_in.number,
+        }
+    )
+
+
+@bp.get("/compare")
+def compare():
+    """Show the ops between any two recipes, ``a={slug}[@n]`` and ``b={slug}[@m]`` (default: heads)."""
+    comparison = forks.compare(get_session(), request.args.get("a", ""), request.args.get("b", ""))
+    return jsonify(
+        {
+            "from": {"slug": comparison.old_recipe.slug, "revision": comparison.old.number},
+            "to": {"slug": comparison.new_recipe.slug, "revision": comparison.new.number},
+            "ops": ops_between(comparison.old_text, comparison.new_text),
+        }
+    )
+
+
+@bp.post("/recipes/<slug>/proposals")
+def propose(slug: str):
+    """Propose a fork's local changes to its parent recipe."""
+    author = acting_user()
+    proposal = proposals.create_proposal(
+        get_session(), checked_slug(slug), author=author, summary=required(json_object(), "summary")
+    )
+    response = jsonify(proposal_dict(proposal))
+    response.headers["Location"] = url_for(".get_proposal", proposal_id=proposal.id)
+    return response, 201
+
+
+@bp.get("/proposals")
+def list_proposals():
+    """List proposals, newest first: to recipe ``target``, from or to ``recipe``, of one ``status``."""
+    found = proposals.list_proposals(
+        get_session(),
+        target=slug_arg("target"),
+        recipe=slug_arg("recipe"),
+        status=request.args.get("status") or None,
+        limit=number_arg("limit"),
+    )
+    return jsonify({"items": [proposal_dict(proposal) for proposal in found]})
+
+
+@bp.get("/proposals/<proposal_id>")
+def get_proposal(proposal_id: str):
+    """Show a proposal with its diff (from its base to its source revision) and its comments."""
+    detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"))
+    proposal = detail.proposal
+    diff = {
+        "from": proposal.base_revision.number,
+        "to": proposal.source_revision.number,
+        "ops": ops_between(detail.base_text, detail.source_text),
+    }
+    mergeable = detail.merge.clean if detail.merge is not None else None
+    return jsonify(
+        {
+            **proposal_dict(proposal),
+            "diff": diff,
+            "comments": [comment_dict(comment) for comment in detail.comments],
+            "mergeable": mergeable,
+        }
+    )
+
+
+@bp.post("/proposals/<proposal_id>/comments")
+def comment(proposal_id: str):
+    """Add a comment to a proposal's discussion."""
+    author = acting_user()
+    added = proposals.comment_on_proposal(
+        get_session(),
+        whole_number(proposal_id, "proposal number"),
+        author=author,
+        body=required(json_object(), "body"),
+    )
+    return jsonify(comment_dict(added)), 201
+
+
+@bp.post("/proposals/<proposal_id>/accept")
+def accept(proposal_id: str):
+    """Merge a proposal into its target recipe (editors); conflicts need ``resolutions``."""
+    author = acting_user()
+    data = json_object()
+    head_revision = data.get("head_revision")
+    proposal = proposals.accept_proposal(
+        get_session(),
+        whole_number(proposal_id, "proposal number"),
+        author=author,
+        render=render_markdown,
+        resolutions=data.get("resolutions"),
+        head_revision=None if head_revision is None else whole_number(head_revision, "head_revision"),
+        comment=data.get("comment"),
+    )
+    return jsonify(proposal_dict(proposal))
+
+
+@bp.post("/proposals/<proposal_id>/decline")
+def decline(proposal_id: str):
+    """Decline a proposal with a reason (editors)."""
+    author = acting_user()
+    proposal = proposals.decline_proposal(
+        get_session(),
+        whole_number(proposal_id, "proposal number"),
+        author=author,
+        comment=required(json_object(), "comment"),
+    )
+    return jsonify(proposal_dict(proposal))

@@ -1,0 +1,250 @@
+"""Proposals: a variant's local changes offered back to its parent recipe.
+
+A *proposal* freezes the variant's head (the *source revision*) and the parent revision its changes
+are relative to (the *base*: the last one the variant took in). The parent's editors review it as the
+diff from base to source, discuss it in *comments*, and either *accept* it (merged three-way into the
+parent: base, ours = the parent's head, theirs = the source; conflicts resolved by a person as in a
+sync) or *decline* it with a reason. A decided proposal stays decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from . import validation
+from .blobs import load_blob
+from .editing import Renderer, append_revision, write_transaction
+from .errors import Invalid, NotFound
+from .lineage import upstream_status
+from .merge import MergeResult, merge3
+from .models import Proposal, ProposalComment, Revision, User, utcnow
+from .policy import require
+from .queries import clamp_limit, get_recipe
+from .sync import require_head, resolved_text
+
+PROPOSAL_STATUSES = ("open", "accepted", "declined")
+MAX_COMMENT_LENGTH = 5_000
+
+
+@dataclass(frozen=True)
+class ProposalDetail:
+    """A proposal with its texts, its comments, and (while open) what accepting it now would merge."""
+
+    proposal: Proposal
+    base_text: str
+    source_text: str
+    comments: list[ProposalComment]
+    merge: MergeResult | None
+
+
+def create_proposal(session: Session, slug: str, *, author: User, summary: str) -> Proposal:
+    """Propose the local changes of variant ``slug`` (since it last took in its parent's) to its parent."""
+    require(author, "propose")
+    summary = validation.clean_summary(summary)
+    if not summary:
+        raise Invalid("Say in a few words what the proposal brings.")
+    with write_transaction(session):
+        status = upstream_status(session, slug)
+        require(author, "propose", status.recipe)
+        source = status.recipe.head_revision
+        if source.blob_id == status.base.blob_id:
+            raise Invalid(f"{slug!r} has no local changes to propose: its text is its upstream's.")
+        _refuse_duplicate(session, status.recipe.id, source)
+        proposal = Proposal(
+            source_id=status.recipe.id,
+            target_id=status.parent.id,
+            source_revision_id=source.id,
+            base_revision_id=status.base.id,
+            author_id=author.id,
+            summary=summary,
+            status="open",
+        )
+        session.add(proposal)
+        session.flush()
+    return proposal
+
+
+def _refuse_duplicate(session: Session, source_id: int, source: Revision) -> None:
+    query = select(Proposal.id).where(
+        Proposal.source_id == source_id, Proposal.source_revision_id == source.id, Proposal.status == "open"
+    )
+    existing = session.scalar(query)
+    if existing is not None:
+        raise Invalid(f"Revision {source.number} is already proposed (proposal {existing}).")
+
+
+def list_proposals(
+    session: Session,
+    *,
+    target: str | None = None,
+    status: str | None = None,
+    recipe: str | None = None,
+    limit: int | None = None,
+) -> list[Proposal]:
+    """Proposals, newest first: to recipe ``target``, from or to ``recipe``, of one ``status``."""
+    query = (
+        select(Proposal)
+        .options(joinedload(Proposal.source), joinedload(Proposal.target), joinedload(Proposal.author))
+        .order_by(Proposal.id.desc())
+        .limit(clamp_limit(limit))
+    )
+    if status:
+        if status not in PROPOSAL_STATUSES:
+            raise Invalid(f"A proposal's status is one of {', '.join(PROPOSAL_STATUSES)}.")
+        query = query.where(Proposal.status == status)
+    if target:
+        query = query.where(Proposal.target_id == get_recipe(session, target).id)
+    if recipe:
+        recipe_id = get_recipe(session, recipe).id
+        query = query.where(or_(Proposal.source_id == recipe_id, Proposal.target_id == recipe_id))
+    return list(session.scalars(query))
+
+
+def get_proposal(session: Session, proposal_id: object) -> Proposal:
+    """The proposal numbered so (int or text): a malformed number is Invalid, a missing one NotFound."""
+    number = validation.clean_revision_number(proposal_id, "proposal number")
+    proposal = session.get(Proposal, number)
+    if proposal is None:
+        raise NotFound(f"There is no proposal {number}.")
+    return proposal
+
+
+def proposal_detail(session: Session, proposal_id: object) -> ProposalDetail:
+    """A proposal with its base and source texts, its comments, and the merge accepting it would make."""
+    proposal = get_proposal(session, proposal_id)
+    comments = session.scalars(
+        select(ProposalComment)
+        .options(joinedload(ProposalComment.author))
+        .where(ProposalComment.proposal_id == proposal.id)
+        .order_by(ProposalComment.id)
+    )
+    merge = _acceptance_merge(session, proposal) if proposal.status == "open" else None
+    return ProposalDetail(
+        proposal=proposal,
+        base_text=load_blob(session, proposal.base_revision.blob_id).text,
+        source_text=load_blob(session, proposal.source_revision.blob_id).text,
+        comments=list(comments),
+        merge=merge,
+    )
+
+
+def _acceptance_merge(session: Session, proposal: Proposal) -> MergeResult:
+    """base: the parent revision the proposal started from; ours: the parent's head; theirs: the proposal."""
+    base, ours, theirs = (
+        load_blob(session, revision.blob_id).text
+        for revision in (proposal.base_revision, proposal.target.head_revision, proposal.source_revision)
+    )
+    return merge3(base, ours, theirs)
+
+
+def comment_on_proposal(session: Session, proposal_id: object, *, author: User, body: str) -> ProposalComment:
+    """Add a comment to the discussion of a proposal (open or decided)."""
+    require(author, "comment")
+    body = _clean_text(body, "A comment")
+    with write_transaction(session):
+        proposal = get_proposal(session, proposal_id)
+        comment = ProposalComment(proposal_id=proposal.id, author_id=author.id, body=body)
+        session.add(comment)
+        session.flush()
+    return comment
+
+
+def accept_proposal(
+    session: Session,
+    proposal_id: object,
+    *,
+    author: User,
+    render: Renderer,
+    resolutions: Sequence[str] | None = None,
+    head_revision: object = None,
+    comment: str | None = None,
+) -> Proposal:
+    """Merge an open proposal into its parent recipe, as a new revision of kind "proposal".
+
+    ``head_revision``, when given, is the parent's head the reviewer saw (a stale one is refused).
+    Conflicts without ``resolutions``: MergeConflict with the conflicts and the head, nothing saved.
+    """
+    require(author, "decide_proposal")
+    comment = _clean_text(comment, "A comment", required=False)
+    with write_transaction(session):
+        proposal = _open_proposal(session, proposal_id, author)
+        target, head = proposal.target, proposal.target.head_revision
+        if head_revision not in (None, ""):
+            require_head(head, validation.clean_revision_number(head_revision, "head revision"))
+        text = resolved_text(_acceptance_merge(session, proposal), resolutions, head_revision=head.number)
+        summary = f"Proposition {proposal.id} de {proposal.source.title} ({proposal.author.name}) : "
+        revision = append_revision(
+            session,
+            target,
+            head,
+            author=author,
+            title=head.title,
+            body=text,
+            summary=(summary + proposal.summary)[: validation.MAX_SUMMARY_LENGTH],
+            kind="proposal",
+            render=render,
+        )
+        _decide(session, proposal, author, "accepted", comment, revision)
+    return proposal
+
+
+def decline_proposal(session: Session, proposal_id: object, *, author: User, comment: str) -> Proposal:
+    """Decline an open proposal, saying why."""
+    require(author, "decide_proposal")
+    comment = _clean_text(comment, "The reason for declining")
+    with write_transaction(session):
+        proposal = _open_proposal(session, proposal_id, author)
+        _decide(session, proposal, author, "declined", comment)
+    return proposal
+
+
+def _open_proposal(session: Session, proposal_id: object, author: User) -> Proposal:
+    """The proposal, if this user may decide on it and it is still open."""
+    proposal = get_proposal(session, proposal_id)
+    require(author, "decide_proposal", proposal.target)
+    if proposal.status != "open":
+        raise Invalid(f"Proposal {proposal.id} is already {proposal.status}.")
+    return proposal
+
+
+def _decide(
+    session: Session,
+    proposal: Proposal,
+    author: User,
+    status: str,
+    comment: str | None,
+    target_revision: Revision | None = None,
+) -> None:
+    """Record the decision, if no one decided first (a compare-and-set on the status)."""
+    decided = session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.status == "open")
+        .values(
+            status=status,
+            decided_by_id=author.id,
+            decided_at=utcnow(),
+            decision_comment=comment,
+            target_revision_id=target_revision.id if target_revision is not None else None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if decided != 1:
+        raise Invalid(f"Proposal {proposal.id} was decided in the meantime.")
+    session.refresh(proposal)
+
+
+def _clean_text(value: object, what: str, *, required: bool = True) -> str | None:
+    """A comment's text, trimmed; ``what`` names it in the error."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise Invalid(f"{what} cannot be empty.")
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"{what} must be a text.")
+    if len(value) > MAX_COMMENT_LENGTH:
+        raise Invalid(f"{what} has at most {MAX_COMMENT_LENGTH:,} characters.")
+    return value.strip().replace("\r\n", "\n").replace("\x00", "")

@@ -1,0 +1,209 @@
+"""Proposals: a fork's local changes offered to its parent, discussed, accepted or declined."""
+
+import pytest
+
+from recipes import accounts, editing, forks, lineage, proposals, queries, regions, sync
+from recipes.blobs import load_blob
+from recipes.errors import EditConflict, Forbidden, Invalid, MergeConflict, NotFound, Unauthorized
+from recipes.models import Proposal, Revision
+
+TEXT = "Louer une salle.\n\nApporter des clés USB.\n\nCopier des logiciels libres.\n"
+
+
+@pytest.fixture
+def lea(session, render):
+    """A contributor who forked copy-party into Brest and changed a line there."""
+    regions.create_region(session, "Brest")
+    user = accounts.create_user(session, "lea", "password123", role="contributor")
+    editing.create_recipe(session, author=user, title="Copy party", body=TEXT, render=render)
+    forks.fork_recipe(session, "copy-party", author=user, region="brest", render=render)
+    edit(session, user, render, "copy-party-brest", "logiciels libres", "distributions libres")
+    return user
+
+
+@pytest.fixture
+def editor(session):
+    return accounts.create_user(session, "camille", "password123", role="editor")
+
+
+def edit(session, author, render, slug, old, new):
+    recipe = queries.get_recipe(session, slug)
+    body = load_blob(session, recipe.head_revision.blob_id).text.replace(old, new)
+    return editing.save_edit(
+        session, slug, author=author, body=body, base_revision=recipe.head_number, render=render
+    )
+
+
+def propose(session, author, slug="copy-party-brest", summary="Des distributions"):
+    return proposals.create_proposal(session, slug, author=author, summary=summary)
+
+
+def text_of(session, slug):
+    return load_blob(session, queries.get_recipe(session, slug).head_revision.blob_id).text
+
+
+def test_a_proposal_freezes_the_forks_head_and_its_base(session, lea):
+    proposal = propose(session, lea)
+    assert (proposal.status, proposal.source.slug, proposal.target.slug) == (
+        "open",
+        "copy-party-brest",
+        "copy-party",
+    )
+    assert (proposal.source_revision.number, proposal.base_revision.number) == (2, 1)
+    detail = proposals.proposal_detail(session, proposal.id)
+    assert (detail.base_text, detail.source_text) == (TEXT, TEXT.replace("logiciels", "distributions"))
+    assert detail.merge.clean and detail.comments == []
+
+
+@pytest.mark.parametrize(
+    "slug, summary, error",
+    [
+        ("copy-party", "Rien", Invalid),  # no parent
+        ("copy-party-brest", "", Invalid),
+        ("copy-party-brest", "  ", Invalid),
+        ("copy-party-brest", "x" * 501, Invalid),
+        ("nulle-part", "Rien", NotFound),
+    ],
+)
+def test_bad_proposals_are_refused(session, lea, slug, summary, error):
+    with pytest.raises(error):
+        propose(session, lea, slug, summary)
+    assert session.query(Proposal).count() == 0
+
+
+def test_a_fork_without_local_changes_has_nothing_to_propose(session, lea, render):
+    forks.fork_recipe(session, "copy-party", author=lea, region="brest", render=render)
+    with pytest.raises(Invalid):
+        propose(session, lea, "copy-party-brest-2")
+
+
+def test_the_same_revision_is_proposed_once_while_open(session, lea):
+    propose(session, lea)
+    with pytest.raises(Invalid):
+        propose(session, lea)
+
+
+def test_accepting_merges_into_the_parent_as_a_revision(session, lea, editor, render):
+    edit(session, editor, render, "copy-party", "une salle", "une grande salle")
+    proposal = propose(session, lea)
+    accepted = proposals.accept_proposal(
+        session, proposal.id, author=editor, render=render, comment="Merci !"
+    )
+    assert (accepted.status, accepted.decided_by.name, accepted.decision_comment) == (
+        "accepted",
+        "camille",
+        "Merci !",
+    )
+    revision = accepted.target_revision
+    assert (revision.number, revision.kind, revision.author.name) == (3, "proposal", "camille")
+    assert revision.summary == "Proposition 1 de Copy party (Brest) (lea) : Des distributions"
+    assert text_of(session, "copy-party") == TEXT.replace("une salle", "une grande salle").replace(
+        "logiciels", "distributions"
+    )
+
+
+def test_a_proposal_is_decided_once(session, lea, editor, render):
+    proposal = propose(session, lea)
+    proposals.accept_proposal(session, proposal.id, author=editor, render=render)
+    for decide in (
+        lambda: proposals.accept_proposal(session, proposal.id, author=editor, render=render),
+        lambda: proposals.decline_proposal(session, proposal.id, author=editor, comment="Non"),
+    ):
+        with pytest.raises(Invalid):
+            decide()
+    assert queries.get_recipe(session, "copy-party").head_number == 2
+
+
+def test_after_acceptance_the_fork_syncs_cleanly(session, lea, editor, render):
+    proposals.accept_proposal(session, propose(session, lea).id, author=editor, render=render)
+    assert lineage.upstream_status(session, "copy-party-brest").behind == 1
+    outcome = sync.sync(session, "copy-party-brest", author=lea, base_revision=2, render=render)
+    assert outcome.revision.blob_id == queries.get_recipe(session, "copy-party").head_revision.blob_id
+
+
+def test_conflicts_on_acceptance_are_resolved_like_a_sync(session, lea, editor, render):
+    proposal = propose(session, lea)
+    edit(session, editor, render, "copy-party", "des logiciels libres", "du logiciel libre")
+    with pytest.raises(MergeConflict) as raised:
+        proposals.accept_proposal(session, proposal.id, author=editor, render=render)
+    assert raised.value.details["head_revision"] == 2
+    [conflict] = raised.value.details["conflicts"]
+    assert (conflict.ours, conflict.theirs) == (
+        "Copier du logiciel libre.\n",
+        "Copier des distributions libres.\n",
+    )
+    assert session.get(Proposal, proposal.id).status == "open"
+    proposals.accept_proposal(
+        session,
+        proposal.id,
+        author=editor,
+        render=render,
+        resolutions=["Copier des distributions gratuites.\n"],
+        head_revision=2,
+    )
+    assert text_of(session, "copy-party").endswith("Copier des distributions gratuites.\n")
+
+
+def test_accepting_from_a_stale_view_of_the_parent_is_a_conflict(session, lea, editor, render):
+    proposal = propose(session, lea)
+    edit(session, editor, render, "copy-party", "une salle", "une grande salle")
+    with pytest.raises(EditConflict):
+        proposals.accept_proposal(session, proposal.id, author=editor, render=render, head_revision=1)
+    assert session.query(Revision).count() == 4
+
+
+def test_only_editors_decide(session, lea, render):
+    proposal = propose(session, lea)
+    with pytest.raises(Forbidden):
+        proposals.accept_proposal(session, proposal.id, author=lea, render=render)
+    with pytest.raises(Forbidden):
+        proposals.decline_proposal(session, proposal.id, author=lea, comment="Non")
+    with pytest.raises(Unauthorized):
+        proposals.accept_proposal(session, proposal.id, author=None, render=render)
+
+
+def test_declining_needs_a_reason(session, lea, editor):
+    proposal = propose(session, lea)
+    with pytest.raises(Invalid):
+        proposals.decline_proposal(session, proposal.id, author=editor, comment=" ")
+    declined = proposals.decline_proposal(session, proposal.id, author=editor, comment="Hors sujet.")
+    assert (declined.status, declined.decision_comment, declined.target_revision_id) == (
+        "declined",
+        "Hors sujet.",
+        None,
+    )
+    assert proposals.proposal_detail(session, proposal.id).merge is None
+
+
+def test_people_discuss_a_proposal_in_comments(session, lea, editor):
+    proposal = propose(session, lea)
+    proposals.comment_on_proposal(session, proposal.id, author=editor, body="Pourquoi ?\r\n")
+    proposals.comment_on_proposal(session, str(proposal.id), author=lea, body="Plus simple.")
+    comments = proposals.proposal_detail(session, proposal.id).comments
+    assert [(c.author.name, c.body) for c in comments] == [("camille", "Pourquoi ?"), ("lea", "Plus simple.")]
+    for body in ("", None, 5, "x" * 5001):
+        with pytest.raises(Invalid):
+            proposals.comment_on_proposal(session, proposal.id, author=lea, body=body)
+    with pytest.raises(Unauthorized):
+        proposals.comment_on_proposal(session, proposal.id, author=None, body="Anonyme")
+
+
+def test_proposals_are_listed_by_target_recipe_and_status(session, lea, editor, render):
+    first = propose(session, lea)
+    proposals.decline_proposal(session, first.id, author=editor, comment="Non")
+    second = propose(session, lea)
+    assert [p.id for p in proposals.list_proposals(session)] == [second.id, first.id]
+    assert [p.id for p in proposals.list_proposals(session, status="open")] == [second.id]
+    assert [p.id for p in proposals.list_proposals(session, target="copy-party")] == [second.id, first.id]
+    assert proposals.list_proposals(session, target="copy-party-brest") == []
+    assert len(proposals.list_proposals(session, recipe="copy-party-brest")) == 2
+    with pytest.raises(Invalid):
+        proposals.list_proposals(session, status="maybe")
+    with pytest.raises(NotFound):
+        proposals.list_proposals(session, target="nulle-part")
+
+
+@pytest.mark.parametrize("number, error", [("abc", Invalid), (0, Invalid), (99, NotFound), (2**40, Invalid)])
+def test_unknown_or_malformed_proposal_numbers(session, lea, number, error):
+    with pytest.raises(error):
+        proposals.get_proposal(session, number)
