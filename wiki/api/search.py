@@ -1,5 +1,62 @@
-"""JSON API for full-text search."""
+"""JSON API for full-text search: ``GET /api/v1/search``.
 
-from flask import Blueprint
+``total`` counts lineages (a recipe and its variants make one hit); each hit is the best-matching
+recipe of its lineage, its ``snippet`` safe HTML with the matched words in ``<mark>``, and its
+``variants`` the other recipes of the lineage that matched too (the first few; ``variant_count``
+says how many). ``facets`` count matching recipes by region, tag and language. When no recipe has
+every word, ``relaxed`` is true: the words no recipe has are ``left_out``, or else the hits have
+some of the words; ``suggestion`` is the query spelt as the index knows its words, if that finds
+something.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from recipes.search import Hit, SearchResults, search_recipes
+
+from ..db import get_session
+from ..search import SEARCH_RATE_LIMIT, get_index, request_from_args
+from ..security import limiter
+from .serializers import iso_time
 
 bp = Blueprint("api_search", __name__)
+
+
+@bp.get("/search")
+@limiter.limit(SEARCH_RATE_LIMIT)
+def search():
+    """Search the recipes: ``q``, ``region``, ``tag``, ``language``, ``sort``, ``limit``, ``page``."""
+    results = search_recipes(get_session(), get_index(), request_from_args())
+    return jsonify(results_dict(results))
+
+
+def results_dict(results: SearchResults) -> dict:
+    return {
+        "total": results.total,
+        "page": results.request.page,
+        "pages": results.pages,
+        "hits": [hit_dict(hit) for hit in results.hits],
+        "facets": results.facets,
+        "suggestion": results.suggestion,
+        "relaxed": results.relaxed,
+        "left_out": list(results.left_out),
+    }
+
+
+def hit_dict(hit: Hit) -> dict:
+    return {
+        "slug": hit.slug,
+        "title": hit.title,
+        "region": hit.region_slug,
+        "language": hit.language,
+        "tags": list(hit.tags),
+        "snippet": hit.snippet,
+        "score": hit.score,
+        "updated_at": iso_time(hit.updated_at),
+        "variants": [
+            {"slug": variant.slug, "title": variant.title, "region": variant.region_slug}
+            for variant in hit.variants
+        ],
+        "variant_count": hit.variant_count,
+    }

@@ -1,0 +1,307 @@
+"""Search speed: Whoosh on 10,000 recipes, PostgreSQL on 100,000, rebuilds, and edits found at once.
+
+The recipes are generated: 2–5 KB of French (three in four) or English text drawn from a vocabulary
+with a Zipf-like frequency, each about one of sixteen kinds of initiative (cartopartie, repair café,
+shared garden …) whose words come back through the text, a title naming the kind and a place, tags,
+a region, and one recipe in three a regional variant of the one before. They are inserted with SQL
+in bulk (blobs compressed as ``store_blob`` would), then indexed by the real ``rebuild``: its
+throughput is measured. Searches go through ``search_recipes`` (outbox check, search, grouping by
+lineage, facets, snippets, "did you mean" when nothing matches), over a set of reader queries.
+
+PostgreSQL's 100,000 recipes: 5,000 made as above (and rebuilt, for the throughput), then 95,000
+search documents of the same kind written straight by the backend's bulk writer to stub recipes,
+since rebuilding 100,000 would take longer than the whole benchmark may.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import random
+import time
+import zlib
+from datetime import timedelta
+from html import escape
+
+from sqlalchemy import insert, text, update
+from sqlalchemy.orm import Session
+
+from bench.common import (
+    POSTGRES_URL_VARIABLE,
+    Row,
+    Scratch,
+    backends,
+    guarded,
+    make_authors,
+    ms,
+    percentile,
+    progress,
+    scratch,
+    spread,
+    verdict,
+)
+from recipes.editing import save_edit
+from recipes.models import Blob, Recipe, RecipeTag, Revision, utcnow
+from recipes.regions import create_region
+from recipes.search import SearchIndex, make_request, open_index, search_recipes
+from recipes.search.documents import SearchDocument
+from recipes.search.postgres_backend import PostgresIndex
+
+WHOOSH_RECIPES, POSTGRES_RECIPES, POSTGRES_REBUILT = 10_000, 100_000, 5_000
+GOAL_P95, GOAL_VISIBLE = 0.050, 1.0
+MEASURED_ROUNDS, EDITS = 3, 5
+INSERT_BATCH = 1_000
+# The vocabulary: this many words, the first FUNCTION_WORDS of COMMON first, its other words one in
+# CONTENT_WORD_SPACING among made-up words (see _words).
+VOCABULARY_SIZE, FUNCTION_WORDS, CONTENT_WORD_SPACING = 15_000, 40, 10
+# One kind of initiative a line: title in French | in English | its words in French | in English.
+KINDS = [tuple(part.strip() for part in line.split("|")) for line in """
+    Cartopartie | Mapping party | cartopartie carte cartographier relevés | map mapping survey GPS
+    Repair café | Repair café | réparation outils grille-pain soudure | repair fixers tools toaster
+    Jardin partagé | Shared garden | jardin parcelle potager semis arrosage | garden plot vegetables watering
+    Copy party | Copy party | copie logiciels libres clé fichiers licence | copy free software stick files
+    Grainothèque | Seed library | graines semences variétés sachets troc | seeds varieties packets heirloom
+    Disco soupe | Disco soup | soupe légumes invendus épluchage musique | soup vegetables unsold peeling music
+    Gratiferia | Free market | gratuité dons objets marché | free giving objects market
+    Fresque du climat | Climate fresco | climat fresque cartes animateur | climate fresco cards facilitator
+    Bourse aux vélos | Bike swap | vélos bourse occasion pneus freins | bikes swap used tyres brakes
+    Atelier couture | Sewing circle | couture machine tissu ourlet patron | sewing machine fabric hem pattern
+    Café tricot | Knitting café | tricot laine aiguilles pelote maille | knitting wool needles yarn stitch
+    Boîte à livres | Book box | livres boîte lecture étagère | books box reading shelf
+    Compost de quartier | Community composting | compost composteur déchets bac | compost composter waste bin
+    Troc de plantes | Plant swap | plantes boutures troc pots | plants cuttings swap pots
+    Ciné-débat | Film debate | film projection débat salle | film screening debate room
+    Vélorution | Critical mass | vélorution manifestation vélo parcours | ride demonstration bicycle route
+""".strip().splitlines()]
+COMMON = {
+    "fr": """de la le et les des à un une pour en du que avec qui dans sur par au pas est sont on nous
+        vous il elle ils plus ce cette mais ou aussi tout tous faire peut bien chaque même temps jour
+        quartier bénévoles association atelier réunion matériel salle mairie voisins habitants
+        public participants organiser prévoir préparer accueillir annoncer inviter animer ranger
+        nettoyer affiche tract réseau liste courriel téléphone date heure lieu budget subvention
+        assurance responsabilité sécurité accessibilité enfants familles âgés débutants expérience
+        conseils étape première deuxième ensuite enfin avant après pendant besoin important simple
+        facile table chaises café gâteau boissons tables rallonge électricité eau clé local école
+        marché centre social bibliothèque médiathèque maison commune ville village région printemps
+        été automne hiver samedi dimanche matin après-midi soir mois année rencontre fête bilan
+        photos merci idées questions réponses règles charte licence partager apprendre transmettre""",
+    "en": """the of and to a in for is on that with as it be are at this by from or you your we they
+        can will all more each time day neighbourhood volunteers association workshop meeting
+        equipment hall council neighbours residents public participants organise plan prepare
+        welcome announce invite host tidy clean poster leaflet network list email phone date hour
+        place budget grant insurance liability safety accessibility children families elderly
+        beginners experience tips step first second then finally before after during need important
+        simple easy table chairs coffee cake drinks extension electricity water key venue school
+        market community library house town village region spring summer autumn winter saturday
+        sunday morning afternoon evening month year gathering party review photos thanks ideas
+        questions answers rules charter licence share learn pass""",
+}
+PLACES = """Brest Lyon Genève Lorient Nantes Rennes Lille Grenoble Dijon Tours Quimper Montréal Namur Liège
+    Bordeaux Toulouse Marseille Nancy Metz Caen""".split()
+QUERIES = [
+    "cartopartie", "cartoparties quartier", "repair café", "repair cafe insurance", "jardins partagés",
+    "jardin partagé compost", "comment organiser une cartopartie", '"jardin partagé"',
+    "grainothèque semences", "disco soupe", "vélo -électrique", "copy party OR gratiferia",
+    "shared garden watering", "seed library", "bike swap", "climate fresco facilitator", "reseau benevoles",
+    "assurance salle mairie", "cartopartei", "book box", "knitting wool", "compost", "association subvention",
+    "volunteers", "free software licence", "soupe OR compost", "fresque climat", "troc plantes", "ciné débat",
+    "couture ourlet",
+]
+
+
+def main() -> list[Row]:
+    rows = guarded(f"search, Whoosh, {WHOOSH_RECIPES:,} recipes", _whoosh)
+    if "postgres" in backends():
+        return rows + guarded(f"search, PostgreSQL, {POSTGRES_RECIPES:,} recipes", _postgres)
+    return rows + [("search, PostgreSQL backend", f"not measured: set {POSTGRES_URL_VARIABLE}", "—")]
+
+
+def _whoosh() -> list[Row]:
+    with scratch("sqlite") as bench, bench.session() as session:
+        _populate(session, WHOOSH_RECIPES)
+        index = open_index("whoosh", folder=bench.folder / "search", dialect="sqlite")
+        rows = [_rebuild_row(session, index, "Whoosh", WHOOSH_RECIPES)]
+        rows.append(_latency_row(session, index, f"Whoosh search, {WHOOSH_RECIPES:,} recipes (SQLite)"))
+        rows.append(_visibility_row(session, index, "Whoosh"))
+    return rows
+
+
+def _postgres() -> list[Row]:
+    with scratch("postgres") as bench, bench.session() as session:
+        _populate(session, POSTGRES_REBUILT)
+        index = open_index("postgres", folder=bench.folder / "search", dialect="postgresql")
+        rows = [_rebuild_row(session, index, "PostgreSQL", POSTGRES_REBUILT)]
+        rows.append(_visibility_row(session, index, "PostgreSQL"))
+        _bulk_documents(session, bench, POSTGRES_REBUILT, POSTGRES_RECIPES)
+        rows.append(_latency_row(session, index, f"PostgreSQL search, {POSTGRES_RECIPES:,} recipes"))
+    return rows
+
+
+def _rebuild_row(session: Session, index: SearchIndex, name: str, count: int) -> Row:
+    progress(f"search: rebuilding the {name} index of {count:,} recipes…")
+    started = time.perf_counter()
+    indexed = index.rebuild(session)
+    seconds = time.perf_counter() - started
+    figure = f"{indexed / seconds:,.0f} recipes/s ({indexed:,} in {seconds:.1f} s)"
+    return (f"{name} index rebuild", figure, "reported")
+
+
+def _latency_row(session: Session, index: SearchIndex, measure: str) -> Row:
+    for query in QUERIES:  # warm the caches, as a running server has them
+        search_recipes(session, index, make_request(query))
+    timings = []
+    for _ in range(MEASURED_ROUNDS):
+        for query in QUERIES:
+            started = time.perf_counter()
+            search_recipes(session, index, make_request(query))
+            timings.append(time.perf_counter() - started)
+    p95 = percentile(timings, 0.95)
+    figure = f"p95 {ms(p95)}, median {ms(percentile(timings, 0.5))} ({len(timings)} searches)"
+    return (measure, figure, verdict(f"p95 < {ms(GOAL_P95)}", p95 < GOAL_P95))
+
+
+def _visibility_row(session: Session, index: SearchIndex, name: str) -> Row:
+    """From the start of a save to a search finding its new word: the save, the outbox writer, the search."""
+    author = session.get(Recipe, 1).published_revision.author
+    delays = []
+    for edit in range(EDITS):
+        word = f"zorglub{edit}x"
+        recipe = session.get(Recipe, 3 * edit + 1)
+        started = time.perf_counter()
+        save_edit(session, recipe.slug, author=author, base_revision=recipe.head_number,
+                  body=f"Nouveau : {word}.", render=_paragraphs_html, summary="bench")
+        index.apply_outbox(session, lock_timeout=1.0)
+        while search_recipes(session, index, make_request(word)).total == 0:
+            if time.perf_counter() - started > 5 * GOAL_VISIBLE:
+                raise AssertionError(f"the edit of {recipe.slug} was not found")
+        delays.append(time.perf_counter() - started)
+    worst = max(delays)
+    return (f"{name}: an edit found by search after saving", f"{spread(delays)}, worst {ms(worst)}",
+            verdict(f"< {GOAL_VISIBLE:.0f} s", worst < GOAL_VISIBLE))
+
+
+def _paragraphs_html(body: str) -> str:
+    return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in body.split("\n\n"))
+
+
+def _words(language: str) -> tuple[list[str], list[float]]:
+    """A vocabulary of ``VOCABULARY_SIZE`` words and its cumulated Zipf weights (1 / rank).
+
+    Function words rank first; the other real words are spread over the first few thousand ranks
+    among made-up words, as the content words of a real corpus are among its many rarer words: a
+    word like "assurance" is then in a few percent of the recipes, as it would be, not in all.
+    """
+    real = COMMON[language].split()
+    rng, made = random.Random(language), set()
+    while len(made) < VOCABULARY_SIZE - len(real):
+        syllables = rng.randint(2, 4)
+        made.add("".join(rng.choice("bcdfglmnprstv") + rng.choice("aeiou") for _ in range(syllables)))
+    rare = sorted(made - set(real))
+    rng.shuffle(rare)
+    words = real[:FUNCTION_WORDS] + rare
+    for rank, word in enumerate(real[FUNCTION_WORDS:]):
+        words.insert(FUNCTION_WORDS + CONTENT_WORD_SPACING * rank, word)
+    return words, list(itertools.accumulate(1 / (rank + 1) for rank in range(len(words))))
+
+
+def _recipe_text(rng: random.Random, kind: tuple, language: str, vocabulary) -> tuple[str, str]:
+    """A title and a 2–5 KB body about one kind of initiative, in one language."""
+    title = f"{kind[0] if language == 'fr' else kind[1]} {rng.choice(PLACES)}"
+    kind_words = (kind[2] if language == "fr" else kind[3]).split()
+    target, paragraphs, size = rng.randint(2_000, 5_000), [], 0
+    while size < target:
+        sentences = []
+        for _ in range(rng.randint(3, 6)):
+            words = rng.choices(vocabulary[0], cum_weights=vocabulary[1], k=rng.randint(8, 20))
+            words[rng.randrange(len(words))] = rng.choice(kind_words)
+            sentences.append(" ".join(words).capitalize() + ".")
+        paragraphs.append(" ".join(sentences))
+        size += len(paragraphs[-1]) + 2
+    return title, "\n\n".join(paragraphs)
+
+
+def _populate(session: Session, count: int, seed: int = 7) -> None:
+    """``count`` published recipes, inserted in bulk; one in three is a regional variant of the one before."""
+    progress(f"search: generating {count:,} recipes…")
+    author = make_authors(session)[0]
+    regions = [create_region(session, name) for name in PLACES]
+    rng, vocabularies = random.Random(seed), {language: _words(language) for language in COMMON}
+    moment, language = utcnow() - timedelta(days=365), "fr"
+    for start in range(1, count + 1, INSERT_BATCH):
+        recipes, blobs, revisions, tags = [], {}, [], []
+        for number in range(start, min(start + INSERT_BATCH, count + 1)):
+            variant = number % 3 == 0  # a variant is in the language of its parent, the recipe before
+            language = language if variant else ("en" if rng.random() < 0.25 else "fr")
+            kind = KINDS[(number - 1 if variant else number) % len(KINDS)]
+            title, body = _recipe_text(rng, kind, language, vocabularies[language])
+            blob = _blob(body)
+            blobs[blob["id"]] = blob
+            moment += timedelta(minutes=30)
+            recipes.append({
+                "id": number, "slug": f"recette-{number}", "title": title, "language": language,
+                "region_id": rng.choice(regions).id, "head_number": 1,
+                "parent_id": number - 1 if variant else None,
+                "created_at": moment, "updated_at": moment,
+            })
+            revisions.append({
+                "id": number, "recipe_id": number, "number": 1, "blob_id": blob["id"], "title": title,
+                "author_id": author.id, "summary": "", "kind": "create", "status": "approved",
+                "size": len(body), "size_delta": len(body), "created_at": moment,
+            })
+            tags += [{"recipe_id": number, "tag": tag} for tag in {kind[1].lower(), language}]
+        _insert_batch(session, recipes, list(blobs.values()), revisions, tags)
+    _advance_sequences(session)
+
+
+def _blob(body: str) -> dict:
+    html = _paragraphs_html(body)
+    return {"id": hashlib.sha256(body.encode()).hexdigest(), "size": len(body), "base_id": None,
+            "text_z": zlib.compress(body.encode(), 9), "html_z": zlib.compress(html.encode(), 9)}
+
+
+def _insert_batch(session: Session, recipes, blobs, revisions, tags) -> None:
+    session.execute(insert(Blob), blobs)
+    session.execute(insert(Recipe), recipes)
+    session.execute(insert(Revision), revisions)
+    session.execute(insert(RecipeTag), tags)
+    ids = [row["id"] for row in recipes]
+    session.execute(update(Recipe).where(Recipe.id.in_(ids)).values(
+        head_revision_id=Recipe.id, published_revision_id=Recipe.id))
+    session.commit()
+
+
+def _advance_sequences(session: Session) -> None:
+    """Ids were given explicitly: PostgreSQL's sequences must be told, or the next save would reuse one."""
+    if session.get_bind().dialect.name == "postgresql":
+        for table in ("recipes", "revisions"):
+            highest = f"(SELECT max(id) FROM {table})"
+            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {highest})"))
+        session.commit()
+
+
+def _bulk_documents(session: Session, bench: Scratch, first: int, count: int, seed: int = 11) -> None:
+    """Stub recipes ``first + 1`` … ``count`` and their search documents, written by the backend in bulk."""
+    progress(f"search: writing {count - first:,} more PostgreSQL search documents…")
+    rng, writer = random.Random(seed), PostgresIndex()
+    vocabularies = {language: _words(language) for language in COMMON}
+    for start in range(first + 1, count + 1, INSERT_BATCH):
+        numbers = range(start, min(start + INSERT_BATCH, count + 1))
+        session.execute(insert(Recipe), [
+            {"id": number, "slug": f"recette-{number}", "title": "…", "language": "fr", "head_number": 0}
+            for number in numbers
+        ])
+        documents = []
+        for number in numbers:
+            language = "en" if rng.random() < 0.25 else "fr"
+            title, body = _recipe_text(rng, KINDS[number % len(KINDS)], language, vocabularies[language])
+            place = rng.choice(PLACES)
+            documents.append(SearchDocument(
+                recipe_id=number, revision_id=number, root_id=number - 1 if number % 3 == 0 else number,
+                slug=f"recette-{number}", title=title, language=language, region_slug=place.lower(),
+                region_name=place, tags=(KINDS[number % len(KINDS)][1].lower(),),
+                updated_at=utcnow() - timedelta(minutes=number), body=body,
+            ))
+        writer.write_documents(session, documents)
+        session.commit()
+    with bench.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE search_documents"))

@@ -1,0 +1,145 @@
+"""Searching as readers and the command line use it: open the configured backend, search, check.
+
+``search_recipes`` first brings any waiting saves into the index (so an edit is found as soon as it
+is saved, even when its own request could not wait for the writer), then asks the backend. When no
+recipe has every word, it offers a corrected spelling of the unknown words (when that finds
+something) and the recipes that have some of the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Recipe, Region
+from . import outbox, vocabulary
+from .documents import expected_digests
+from .interface import SearchIndex, SearchRequest, SearchResults
+from .query import ParsedQuery, fold, parse_query
+from .whoosh_backend import WhooshIndex
+
+BACKENDS = ("whoosh", "postgres")
+# How long a search waits for the outbox writer before answering from the index as it is.
+SEARCH_LOCK_TIMEOUT = 0.5
+# Shorter words are too often right and too easily "corrected" into another word.
+MIN_CORRECTED_LENGTH = 4
+
+
+def open_index(backend: str, *, folder: Path | str, dialect: str) -> SearchIndex:
+    """The search backend named by the configuration; ``folder`` is for Whoosh's files."""
+    if backend == "whoosh":
+        return WhooshIndex(folder)
+    if backend == "postgres":
+        if dialect != "postgresql":
+            raise ValueError("The postgres search backend needs a PostgreSQL database.")
+        from .postgres_backend import PostgresIndex
+
+        return PostgresIndex()
+    raise ValueError(f"Unknown search backend {backend!r}: choose one of {', '.join(BACKENDS)}.")
+
+
+def search_recipes(session: Session, index: SearchIndex, request: SearchRequest) -> SearchResults:
+    """The results of a reader's search (Invalid for a query no search should run)."""
+    query = parse_query(request.text)
+    if query.is_empty:
+        return SearchResults(request)
+    if outbox.has_pending(session):
+        index.apply_outbox(session, lock_timeout=SEARCH_LOCK_TIMEOUT)
+    results = index.search(session, query, request)
+    if results.total == 0:
+        suggestion = _suggestion(session, index, query, request)
+        results = replace(_widened(session, index, query, request), suggestion=suggestion)
+    facets = {name: _by_count(counts) for name, counts in results.facets.items()}
+    return replace(results, facets=facets, region_names=_region_names(session, results))
+
+
+def _widened(
+    session: Session, index: SearchIndex, query: ParsedQuery, request: SearchRequest
+) -> SearchResults:
+    """Results for a query that found nothing: without the words that no recipe has, or else with any word.
+
+    "comment organiser une cartopartie" finds the cartoparties that say "organiser", not every
+    recipe with one of the words.
+    """
+    empty = SearchResults(request)
+    verdicts = {clause: index.matches(session, ParsedQuery((clause,)), request) for clause in query.positive}
+    if not any(verdicts.values()):
+        return empty
+    left_out = tuple(clause for clause, found in verdicts.items() if found is False)
+    if left_out:  # stop words (None) stay: they change nothing
+        kept = tuple(clause for clause in query.positive if clause not in left_out)
+        results = index.search(session, ParsedQuery(kept + query.excluded), request)
+        words = tuple(clause.as_text() for clause in left_out)
+        return replace(results, relaxed=True, left_out=words) if results.total else empty
+    relaxed = query.relaxed()
+    results = index.search(session, relaxed, request) if relaxed is not None else empty
+    return replace(results, relaxed=results.total > 0)
+
+
+def _by_count(counts: dict[str, int]) -> dict[str, int]:
+    """A facet's values, the most frequent first (then alphabetically)."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _suggestion(
+    session: Session, index: SearchIndex, query: ParsedQuery, request: SearchRequest
+) -> str | None:
+    """The query with its unknown words corrected, if some are close to known ones and it finds something."""
+    words = {fold(word) for word in query.positive_words() if len(word) >= MIN_CORRECTED_LENGTH}
+    unknown = words - vocabulary.known_words(session, words)
+    corrections = {word: fixed for word in unknown if (fixed := vocabulary.correction(session, word))}
+    if not corrections:
+        return None
+    corrected = query.with_words_replaced(corrections)
+    return corrected.as_text() if index.matches(session, corrected, request) else None
+
+
+def _region_names(session: Session, results: SearchResults) -> dict[str, str]:
+    slugs = set(results.facets["region"]) | {hit.region_slug for hit in results.hits if hit.region_slug}
+    if not slugs:
+        return {}
+    return dict(session.execute(select(Region.slug, Region.name).where(Region.slug.in_(slugs))).all())
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Where the index and the database disagree; ``waiting`` outbox rows are not drift yet."""
+
+    missing: list[str]  # searchable recipes the index lacks
+    stale: list[str]  # indexed with other contents than the database's
+    extra: list[str]  # in the index, but readers may not find them
+    waiting: int
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"{label}: {len(slugs)} ({', '.join(slugs[:20])}{' …' if len(slugs) > 20 else ''})"
+            for label, slugs in (("missing", self.missing), ("stale", self.stale), ("extra", self.extra))
+            if slugs
+        ]
+        if self.waiting:
+            lines.append(f"waiting in the outbox: {self.waiting}")
+        return lines
+
+
+def check_index(session: Session, index: SearchIndex) -> DriftReport:
+    """Compare every document of the index with what the database says it should be."""
+    expected = expected_digests(session)
+    indexed = index.indexed_digests(session)
+    names = dict(session.execute(select(Recipe.id, Recipe.slug)).all())
+
+    def slugs(ids) -> list[str]:
+        return sorted(names.get(recipe_id, f"#{recipe_id}") for recipe_id in ids)
+
+    return DriftReport(
+        missing=slugs(expected.keys() - indexed.keys()),
+        stale=slugs(i for i in expected.keys() & indexed.keys() if expected[i] != indexed[i]),
+        extra=slugs(indexed.keys() - expected.keys()),
+        waiting=outbox.pending_count(session),
+    )

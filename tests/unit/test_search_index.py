@@ -1,0 +1,185 @@
+"""The index is derived data: only what readers may see is in it, and it is checked and rebuilt at will."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import select, text, update
+
+from recipes import editing
+from recipes.database import begin_write, make_session_factory
+from recipes.models import Recipe, Region, Revision, SearchOutbox
+from recipes.search import check_index
+from recipes.search.postgres_backend import WRITER_LOCK_KEY
+from recipes.search.whoosh_backend import LOCK_FILE, POINTER_FILE, WhooshIndex
+from tests.conftest import plain_render
+from tests.unit import test_search_backends as shared
+from tests.unit.test_search_backends import find, slugs
+
+# The fixtures the search test modules share.
+search_index, author, add = shared.search_index, shared.author, shared.add
+
+
+def _hold_back(session, slug: str, status: str) -> None:
+    """Make the head of a recipe a revision readers may not see, as moderation does: published stays put."""
+    recipe = session.scalar(select(Recipe).where(Recipe.slug == slug))
+    begin_write(session)
+    head = session.get(Revision, recipe.head_revision_id)
+    head.status = status
+    recipe.published_revision_id = head.parent_id
+    session.add(SearchOutbox(recipe_id=recipe.id))
+    session.commit()
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected"])
+def test_revisions_readers_may_not_see_are_never_found(session, search_index, author, add, status):
+    add("Grainothèque", "Des graines de tomates anciennes.")
+    editing.save_edit(session, "grainotheque", author=author, base_revision=1, render=plain_render,
+                      title="Grainothèque secrète", body="Des graines de zorglubs mutants.")
+    _hold_back(session, "grainotheque", status)
+    assert find(session, search_index, "zorglubs").total == 0
+    assert find(session, search_index, "secrete").total == 0
+    hit = find(session, search_index, "tomates").hits[0]
+    assert hit.title == "Grainothèque" and "zorglub" not in hit.snippet
+    assert "zorglub" not in (find(session, search_index, "graines").hits[0].snippet)
+    assert check_index(session, search_index).clean
+
+
+def test_a_recipe_without_a_published_revision_is_not_found(session, search_index, add):
+    recipe = add("Troc de plantes", "Échanger des boutures.")
+    assert find(session, search_index, "boutures").total == 1
+    begin_write(session)
+    session.execute(update(Recipe).where(Recipe.id == recipe.id).values(published_revision_id=None))
+    session.add(SearchOutbox(recipe_id=recipe.id))
+    session.commit()
+    assert find(session, search_index, "boutures").total == 0
+    assert check_index(session, search_index).clean
+
+
+def test_saving_fills_the_outbox_and_the_writer_empties_it(session, search_index, add):
+    add("Disco soupe", "Cuisiner des légumes invendus en musique.")
+    assert session.scalar(select(SearchOutbox.id)) is not None
+    assert search_index.apply_outbox(session, lock_timeout=1) == 1
+    assert session.scalar(select(SearchOutbox.id)) is None
+    assert search_index.apply_outbox(session, lock_timeout=1) == 0
+
+
+def _hold_writer_lock(session, index):
+    """Take the index writer's lock as another process would, and return how to release it."""
+    if index.name == "postgres":
+        other = session.get_bind().connect()
+        other.execute(select(text(f"pg_advisory_lock({WRITER_LOCK_KEY})")))
+        return lambda: (other.execute(select(text(f"pg_advisory_unlock({WRITER_LOCK_KEY})"))), other.close())
+    from whoosh.util.filelock import FileLock
+
+    lock = FileLock(str(index.folder / LOCK_FILE))
+    assert lock.acquire()
+    return lock.release
+
+
+def test_a_busy_writer_lock_leaves_the_outbox_for_later(session, search_index, add):
+    add("Fresque du climat", "Un atelier en trois heures.")
+    search_index.apply_outbox(session, lock_timeout=1)
+    add("Vélorution", "Une balade à vélo.")
+    release = _hold_writer_lock(session, search_index)
+    try:
+        assert search_index.apply_outbox(session, lock_timeout=0.1) == 0
+        assert session.scalar(select(SearchOutbox.id)) is not None
+        assert find(session, search_index, "balade").total == 0, "the search answered without waiting"
+    finally:
+        release()
+    assert find(session, search_index, "balade").total == 1
+
+
+def test_check_reports_drift_and_rebuild_repairs_it(session, search_index, add):
+    for title in ("Gratiferia", "Bourse aux vélos", "Café tricot"):
+        add(title, f"Tout sur {title}.")
+    search_index.apply_outbox(session, lock_timeout=1)
+    assert check_index(session, search_index).clean
+    begin_write(session)
+    # Changes made behind the outbox's back: a renamed region, a recipe no longer published.
+    region = Region(slug="lorient", name="Lorient")
+    session.add(region)
+    session.flush()
+    session.execute(update(Recipe).where(Recipe.slug == "gratiferia").values(region_id=region.id))
+    session.execute(update(Recipe).where(Recipe.slug == "cafe-tricot").values(published_revision_id=None))
+    session.commit()
+    report = check_index(session, search_index)
+    assert not report.clean
+    assert (report.stale, report.extra) == (["gratiferia"], ["cafe-tricot"])
+    assert any(line.startswith("stale: 1 (gratiferia)") for line in report.lines())
+    assert search_index.rebuild(session) == 2
+    assert check_index(session, search_index).clean
+    assert slugs(find(session, search_index, "gratiferia", region="lorient")) == ["gratiferia"]
+
+
+def test_rebuild_reports_progress(session, search_index, add):
+    for number in range(5):
+        add(f"Recette {number}", "Texte.")
+    steps = []
+    assert search_index.rebuild(session, progress=steps.append) == 5
+    assert sum(steps) == 5
+    assert session.scalar(select(SearchOutbox.id)) is None
+
+
+# Whoosh's own files: each test below runs on both databases.
+
+
+@pytest.fixture
+def whoosh_index(tmp_path) -> WhooshIndex:
+    return WhooshIndex(tmp_path / "search")
+
+
+def test_a_deleted_index_folder_is_rebuilt(session, whoosh_index, add):
+    add("Atelier vélo", "Réparer son vélo soi-même.")
+    assert find(session, whoosh_index, "velo").total == 1
+    shutil.rmtree(whoosh_index.folder)
+    assert find(session, whoosh_index, "velo").total == 1
+    assert check_index(session, whoosh_index).clean
+
+
+@pytest.mark.parametrize("damage", ["pointer", "toc", "segments"])
+def test_a_damaged_index_is_rebuilt(session, whoosh_index, add, damage):
+    add("Atelier vélo", "Réparer son vélo soi-même.")
+    assert find(session, whoosh_index, "velo").total == 1
+    folder = whoosh_index.folder / (whoosh_index.folder / POINTER_FILE).read_text()
+    whoosh_index._opened = None  # as a process starting after the damage
+    if damage == "pointer":
+        (whoosh_index.folder / POINTER_FILE).write_text("../../etc")
+    for path in folder.iterdir():
+        if (damage == "toc" and path.suffix == ".toc") or (damage == "segments" and path.suffix != ".toc"):
+            path.write_bytes(b"\x00garbage")
+    assert find(session, whoosh_index, "velo").total == 1
+    assert check_index(session, whoosh_index).clean
+
+
+def test_rebuild_swaps_in_a_new_folder_and_keeps_the_previous_one(session, whoosh_index, add):
+    add("Atelier vélo", "Réparer son vélo soi-même.")
+    names = []
+    for _ in range(3):
+        whoosh_index.rebuild(session)
+        names.append((whoosh_index.folder / POINTER_FILE).read_text())
+    assert len(set(names)) == 3
+    assert sorted(path.name for path in whoosh_index.folder.glob("index-*")) == sorted(names[1:])
+    assert find(session, whoosh_index, "velo").total == 1
+
+
+def test_a_save_during_a_rebuild_is_not_lost(session, whoosh_index, author, add):
+    add("Atelier vélo", "Réparer son vélo soi-même.")
+    other_session = make_session_factory(session.get_bind())()
+    saved = []
+
+    def save_meanwhile(_step):
+        # Another process saves while the rebuild reads: its outbox row is applied after the swap.
+        if not saved:
+            saved.append(editing.create_recipe(other_session, author=other_session.merge(author),
+                                               title="Bricolage", body="Des outils.", render=plain_render))
+
+    try:
+        whoosh_index.rebuild(session, progress=save_meanwhile)
+    finally:
+        other_session.close()
+    assert session.scalar(select(SearchOutbox.id)) is None
+    assert find(session, whoosh_index, "outils").total == 1
+    assert check_index(session, whoosh_index).clean
