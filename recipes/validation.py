@@ -69,7 +69,7 @@ def clean_tags(tags: object) -> list[str]:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise Invalid("Tags are a list of words.")
     cleaned: list[str] = []
-    for tag in (one_line(t).lower() for t in tags):
+    for tag in (" ".join(t.split()).lower() for t in tags):  # control characters fail the pattern
         if not tag or tag in cleaned:
             continue
         if len(tag) > MAX_TAG_LENGTH or not _TAG_PATTERN.match(tag):
