@@ -41,11 +41,11 @@ def upgrade() -> None:
     sa.Column("language", sa.String(length=2), nullable=False),
     sa.Column("region_slug", sa.String(length=80), nullable=True),
     sa.Column("region_name", sa.String(length=120), nullable=True),
-    sa.Column("tags", sa.Text(), nullable=False),
+    sa.Column("tags", sa.Text().with_variant(postgresql.ARRAY(sa.Text()), "postgresql"), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("body", sa.Text(), nullable=False),
     sa.Column("digest", sa.String(length=64), nullable=False),
     sa.Column("vector", sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), nullable=True),
+    sa.Column("title_vector", sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), nullable=True),
     sa.ForeignKeyConstraint(["recipe_id"], ["recipes.id"], name=op.f("fk_search_documents_recipe_id_recipes"), ondelete="CASCADE"),
     sa.PrimaryKeyConstraint("recipe_id", name=op.f("pk_search_documents"))
     )
@@ -55,6 +55,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_search_documents_updated_at"), ["updated_at"], unique=False)
         batch_op.create_index("ix_search_documents_vector", ["vector"], unique=False, postgresql_using="gin")
 
+    op.create_table("search_texts",
+    sa.Column("recipe_id", sa.Integer(), nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(["recipe_id"], ["search_documents.recipe_id"], name=op.f("fk_search_texts_recipe_id_search_documents"), ondelete="CASCADE"),
+    sa.PrimaryKeyConstraint("recipe_id", name=op.f("pk_search_texts"))
+    )
+
     op.create_table("search_words",
     sa.Column("word", sa.String(length=40), nullable=False),
     sa.PrimaryKeyConstraint("word", name=op.f("pk_search_words"))
@@ -63,6 +70,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("search_words")
+    op.drop_table("search_texts")
     with op.batch_alter_table("search_documents", schema=None) as batch_op:
         batch_op.drop_index("ix_search_documents_vector")
         batch_op.drop_index(batch_op.f("ix_search_documents_updated_at"))

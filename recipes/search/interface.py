@@ -24,7 +24,7 @@ from ..validation import clean_tags
 from .query import ParsedQuery
 
 SORTS = ("relevance", "recent")
-DEFAULT_PER_PAGE = 20
+DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 50
 # A deep page costs as much as all the pages before it; nobody reads the 101st page of results.
 MAX_PAGE = 100

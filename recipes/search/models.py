@@ -1,11 +1,12 @@
 """The search tables, on the shared ``Base`` so that the migrations cover them.
 
 ``search_documents`` is the PostgreSQL backend's index: one row per searchable recipe with what
-readers may see of it (the published revision's title and text), its facets, and a ``tsvector`` made
-with the text search configuration of its language (``levain_french`` or ``levain_english``: the
-built-in ones with ``unaccent`` before the stemmer), weighted A for the title and D for the text,
-under a GIN index. It exists but stays empty where the embedded Whoosh index is used. ``search_words``
-is the vocabulary "did you mean" picks from, whichever backend searches.
+readers may see of it (the published revision's title; its text is in ``search_texts``), its facets,
+and a ``tsvector`` made with the text search configuration of its language (``levain_french`` or
+``levain_english``: the built-in ones with ``unaccent`` before the stemmer), weighted A for the title
+and D for the text, under a GIN index; the title's own vector ranks every match cheaply. Both stay
+empty where the embedded Whoosh index is used. ``search_words`` is the vocabulary "did you mean"
+picks from, whichever backend searches.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..models import Base, UTCDateTime
 
-# A tsvector on PostgreSQL; elsewhere an unused text column, so that both databases share one schema.
+# PostgreSQL types; elsewhere unused text columns, so that both databases share one schema.
 TSVector = Text().with_variant(TSVECTOR(), "postgresql")
+TagList = Text().with_variant(ARRAY(Text()), "postgresql")
 
 
 class SearchDocumentRow(Base):
@@ -33,13 +35,24 @@ class SearchDocumentRow(Base):
     language: Mapped[str] = mapped_column(String(2))
     region_slug: Mapped[str | None] = mapped_column(String(80), index=True)
     region_name: Mapped[str | None] = mapped_column(String(120))
-    tags: Mapped[str] = mapped_column(Text)  # one tag per line
+    tags: Mapped[list[str]] = mapped_column(TagList)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    body: Mapped[str] = mapped_column(Text)  # plain text, for snippets
     digest: Mapped[str] = mapped_column(String(64))
-    vector: Mapped[str | None] = mapped_column(TSVector)
+    vector: Mapped[str | None] = mapped_column(TSVector)  # title (weight A) and text (D)
+    title_vector: Mapped[str | None] = mapped_column(TSVector)  # the title alone: cheap to rank every match
 
     __table_args__ = (Index("ix_search_documents_vector", "vector", postgresql_using="gin"),)
+
+
+class SearchText(Base):
+    """The plain text of a search document, apart so that its row stays small: read for snippets."""
+
+    __tablename__ = "search_texts"
+
+    recipe_id: Mapped[int] = mapped_column(
+        ForeignKey("search_documents.recipe_id", ondelete="CASCADE"), primary_key=True
+    )
+    body: Mapped[str] = mapped_column(Text)
 
 
 class SearchWord(Base):
