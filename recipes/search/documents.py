@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..blobs import load_blob
@@ -203,7 +203,7 @@ def documents_for(session: Session, recipe_ids: Iterable[int]) -> tuple[list[Sea
 
 def count_documents(session: Session) -> int:
     """How many recipes readers may find (the length of a rebuild)."""
-    return len(session.execute(_searchable().with_only_columns(Recipe.id)).all())
+    return session.scalar(select(func.count()).select_from(_searchable().subquery()))
 
 
 def iter_documents(session: Session) -> Iterator[SearchDocument]:

@@ -29,6 +29,8 @@ MAX_PER_PAGE = 50
 # A deep page costs as much as all the pages before it; nobody reads the 101st page of results.
 MAX_PAGE = 100
 FACETS = ("region", "tag", "language")
+# A hit lists this many of its variants at most; ``variant_count`` says how many matched.
+MAX_VARIANTS_LISTED = 12
 
 
 class SearchUnavailable(LevainError):

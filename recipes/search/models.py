@@ -4,9 +4,9 @@
 readers may see of it (the published revision's title; its text is in ``search_texts``), its facets,
 and a ``tsvector`` made with the text search configuration of its language (``levain_french`` or
 ``levain_english``: the built-in ones with ``unaccent`` before the stemmer), weighted A for the title
-and D for the text, under a GIN index; the title's own vector ranks every match cheaply. Both stay
-empty where the embedded Whoosh index is used. ``search_words`` is the vocabulary "did you mean"
-picks from, whichever backend searches.
+and D for the text, under a GIN index; the title's own small vector tells cheaply which matches
+are in the title. Both stay empty where the embedded Whoosh index is used. ``search_words`` is the
+vocabulary "did you mean" picks from, whichever backend searches.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class SearchDocumentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     digest: Mapped[str] = mapped_column(String(64))
     vector: Mapped[str | None] = mapped_column(TSVector)  # title (weight A) and text (D)
-    title_vector: Mapped[str | None] = mapped_column(TSVector)  # the title alone: cheap to rank every match
+    title_vector: Mapped[str | None] = mapped_column(TSVector)  # the title alone: cheap to test per match
 
     __table_args__ = (Index("ix_search_documents_vector", "vector", postgresql_using="gin"),)
 

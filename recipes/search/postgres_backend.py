@@ -3,7 +3,7 @@
 Every app server shares it; nothing is kept on local disk. A document's vector is made with its
 language's configuration (``levain_french``, ``levain_english``: unaccent, then the stemmer), the
 title weighted A and the text D, so that ``ts_rank`` puts title matches first; the title also has
-a small vector of its own, cheap to rank every match by. The text itself is in ``search_texts``,
+a small vector of its own, cheap to test on every match. The text itself is in ``search_texts``,
 read for snippets only, so that the rows a search reads for every match stay small. The SQL is in
 ``postgres_queries``: one statement per search.
 
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import escape
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -76,17 +76,14 @@ class PostgresIndex:
             session.execute(delete(Document).where(Document.recipe_id.in_(hidden)))
         if not documents:
             return
-        _upsert(session, Document, [_row(doc) for doc in documents])
-        _upsert(session, SearchText, [{"recipe_id": doc.recipe_id, "body": _text(doc)} for doc in documents])
-        ids = [doc.recipe_id for doc in documents]
-        session.execute(
-            update(Document)
-            .where(Document.recipe_id.in_(ids), SearchText.recipe_id == Document.recipe_id)
-            .values(
-                vector=sql.vector_of(Document.language, Document.title, SearchText.body),
-                title_vector=sql.title_vector_of(Document.language, Document.title),
-            )
-        )
+        rows = [{**_row(doc), "text": _text(doc)} for doc in documents]
+        # The vectors are made from the bound title and text, in the same INSERT as the row.
+        language, title, text = bindparam("language"), bindparam("title"), bindparam("text")
+        values = {name: bindparam(name) for name in _row(documents[0])}
+        values["vector"] = sql.vector_of(language, title, text)
+        values["title_vector"] = sql.title_vector_of(language, title)
+        _upsert(session, insert(Document).values(values), rows)
+        _upsert(session, insert(SearchText).values(recipe_id=bindparam("recipe_id"), body=text), rows)
         vocabulary.remember(session, vocabulary.words_of(documents))
 
     def rebuild(self, session: Session, progress: Callable[[int], None] | None = None) -> int:
@@ -127,14 +124,14 @@ class PostgresIndex:
         resolved = self._resolved(session, query)
         if resolved is None:
             return None
-        with _index_scans_only(session):
+        with _search_planning(session):
             return session.scalar(sql.exists_statement(resolved, request))
 
     def search(self, session: Session, query: ParsedQuery, request: SearchRequest) -> SearchResults:
         resolved = self._resolved(session, query)
         if resolved is None:
             return SearchResults(request)
-        with _index_scans_only(session):
+        with _search_planning(session):
             rows = session.execute(sql.search_statement(resolved, request)).all()
             if rows:
                 statistics = rows[0][-4:]
@@ -151,24 +148,39 @@ class PostgresIndex:
         )
 
 
-@contextmanager
-def _index_scans_only(session: Session) -> Iterator[None]:
-    """Keep the planner from testing every vector of the table (a sequential scan) to find matches.
+# Planner settings for the statements of a search (see _search_planning).
+SEARCH_PLANNING = {
+    "enable_seqscan": "off",
+    "max_parallel_workers_per_gather": "0",
+    "jit": "off",
+    "plan_cache_mode": "force_custom_plan",
+}
 
-    Its estimate for a word it has no statistics on is high enough that, looking for a first match
-    (EXISTS) or for many, it may read every row instead of asking the GIN index: each test then
-    reads a vector back from TOAST storage, and a search takes a second instead of milliseconds.
+
+@contextmanager
+def _search_planning(session: Session) -> Iterator[None]:
+    """Plan a search's statements with the GIN index, in one process.
+
+    The planner's estimate for a word it has no statistics on is high enough that, looking for a
+    first match (EXISTS) or for many, it may read every row instead of asking the index: each test
+    then reads a vector back from TOAST storage, and a search takes a second instead of milliseconds.
+    Starting parallel workers, or compiling the statement (JIT), costs more than these short
+    statements gain from them. Plans are made for each search's own words: the driver prepares a
+    statement run often, and a generic plan knows nothing of how common the words are.
     """
-    session.execute(select(func.set_config("enable_seqscan", "off", True)))
+    before = session.execute(select(*[func.current_setting(name) for name in SEARCH_PLANNING])).one()
+    session.execute(select(*[func.set_config(name, value, True) for name, value in SEARCH_PLANNING.items()]))
     try:
         yield
     finally:
-        session.execute(select(func.set_config("enable_seqscan", "on", True)))
+        previous = zip(SEARCH_PLANNING, before, strict=True)
+        session.execute(select(*[func.set_config(name, value, True) for name, value in previous]))
 
 
-def _upsert(session: Session, model, rows: list[dict]) -> None:
-    statement = insert(model)
-    columns = {name: statement.excluded[name] for name in rows[0] if name != "recipe_id"}
+def _upsert(session: Session, statement, rows: list[dict]) -> None:
+    """Run an INSERT for each row, replacing the row of the same recipe if there is one."""
+    columns = {column.name: statement.excluded[column.name] for column in statement.table.columns}
+    del columns["recipe_id"]
     session.execute(statement.on_conflict_do_update(index_elements=["recipe_id"], set_=columns), rows)
 
 

@@ -2,8 +2,9 @@
 
 A query is first *resolved*: compiled per language with ``phraseto_tsquery`` in that language's
 configuration (a stop word gives an empty tsquery, which combines as nothing) and read back as
-text. Each recipe is matched by the tsquery of its own language; languages whose tsqueries are the
-same share one index scan, a language whose tsquery is empty is not scanned at all.
+text, the wanted words apart from the excluded ones. Each recipe is matched by the tsqueries of its
+own language; languages whose tsqueries are the same share one index scan, a language with no
+word to look for is not scanned at all.
 
 The search statement finds every match once (CTE ``matched``: counted by lineage and by facet),
 ranks a bounded set of candidates by ``ts_rank`` on the wanted words (a query with exclusions would
@@ -21,13 +22,12 @@ from sqlalchemy.dialects.postgresql import JSON, REGCONFIG, TSQUERY
 from sqlalchemy.orm import aliased
 
 from ..models import LANGUAGES
-from .interface import SearchRequest
+from .interface import MAX_VARIANTS_LISTED, SearchRequest
 from .models import SearchDocumentRow as Document
 from .models import SearchText
 from .query import Clause, ParsedQuery
 
 CONFIGURATIONS = {"fr": "levain_french", "en": "levain_english"}
-MAX_VARIANTS_LISTED = 12
 # Ranking by the whole text is exact up to this many matches (see _ranked), and beyond it for as
 # many candidates per hit of the pages up to the one asked for.
 EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT = 500, 3
@@ -66,44 +66,42 @@ def vector_of(language, title, body):
 
 @dataclass(frozen=True)
 class Resolved:
-    """A query's tsqueries as text, per language: ``full`` to match, ``wanted`` (no exclusions) to rank."""
+    """A query's tsqueries as text, per language: what is ``wanted``, what is ``unwanted`` ("" if nothing)."""
 
-    full: dict[str, str]
     wanted: dict[str, str]
+    unwanted: dict[str, str]
 
     @property
     def is_empty(self) -> bool:
         """True when no language has a word to look for (stop words only)."""
         return not any(self.wanted.values())
 
-    def branches(self) -> list[tuple[tuple[str, ...], str]]:
-        """(languages, tsquery) to scan: languages with the same tsquery together.
+    def branches(self) -> list[tuple[tuple[str, ...], str, str]]:
+        """(languages, wanted, unwanted) to scan: the languages with the same tsqueries together.
 
         A language with no word to look for is left out: "le -compost" must not match every French
         recipe without compost.
         """
-        grouped: dict[str, list[str]] = {}
-        for code, tsquery in self.full.items():
-            if self.wanted[code]:
-                grouped.setdefault(tsquery, []).append(code)
-        return [(tuple(codes), tsquery) for tsquery, codes in grouped.items()]
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for code, tsquery in self.wanted.items():
+            if tsquery:
+                grouped.setdefault((tsquery, self.unwanted[code]), []).append(code)
+        return [(tuple(codes), *tsqueries) for tsqueries, codes in grouped.items()]
 
 
 def resolve_statement(parsed: ParsedQuery):
-    """One row: the full tsquery of each language, then the wanted one, as text."""
-    wanted = {code: _and([_clause(clause, code) for clause in parsed.positive]) for code in LANGUAGES}
-    full = dict(wanted)
-    if parsed.excluded:
-        for code in LANGUAGES:
-            unwanted = _or([_clause(clause, code) for clause in parsed.excluded])
-            full[code] = func.tsquery_and(wanted[code], func.tsquery_not(unwanted))
-    return select(*[full[code].cast(Text) for code in LANGUAGES], *[wanted[c].cast(Text) for c in LANGUAGES])
+    """One row: the wanted tsquery of each language, then the unwanted one, as text."""
+    wanted = [_and([_clause(clause, code) for clause in parsed.positive]).cast(Text) for code in LANGUAGES]
+    if not parsed.excluded:
+        return select(*wanted, *[literal("") for _code in LANGUAGES])
+    unwanted = [_or([_clause(clause, code) for clause in parsed.excluded]).cast(Text) for code in LANGUAGES]
+    return select(*wanted, *unwanted)
 
 
 def resolved(row) -> Resolved:
     count = len(LANGUAGES)
-    full, wanted = row[:count], row[count:]
-    return Resolved(dict(zip(LANGUAGES, full, strict=True)), dict(zip(LANGUAGES, wanted, strict=True)))
+    wanted, unwanted = row[:count], row[count:]
+    return Resolved(dict(zip(LANGUAGES, wanted, strict=True)), dict(zip(LANGUAGES, unwanted, strict=True)))
 
 
 def _and(queries: list):
@@ -122,9 +120,18 @@ def _tsquery(text: str):
     return literal(text, TSQUERY)
 
 
-def _matches(codes: tuple[str, ...], tsquery: str) -> list:
-    """The conditions of one branch: the index decides the match, the language only filters rows."""
-    conditions = [Document.vector.op("@@")(_tsquery(tsquery))]
+def _matches(codes: tuple[str, ...], wanted: str, unwanted: str) -> list:
+    """The conditions of one branch: the index decides the match, the language only filters rows.
+
+    Excluded words are a second index scan whose recipes are left out, rather than a NOT in the
+    tsquery: that would make PostgreSQL read every candidate's vector back to check it.
+    """
+    conditions = [Document.vector.op("@@")(_tsquery(wanted))]
+    if unwanted:
+        excluded = aliased(Document)
+        conditions.append(
+            Document.recipe_id.not_in(select(excluded.recipe_id).where(excluded.vector.op("@@")(_tsquery(unwanted))))
+        )
     if len(codes) < len(LANGUAGES):
         conditions.append(Document.language.in_(codes))
     return conditions
@@ -192,13 +199,13 @@ def _rank_of(row, vector, query: Resolved):
 
 
 def _matched(query: Resolved, request: SearchRequest):
-    """Every match, with its title's rank: an index scan per branch, the rows read without their vectors."""
+    """Every match, and whether its title matches: an index scan per branch, no text vector read."""
     parts = [
         select(
             Document.recipe_id, Document.root_id, Document.region_slug, Document.language, Document.tags,
-            Document.updated_at, _rank_of(Document, Document.title_vector, query).label("title_rank"),
-        ).where(*_matches(*branch), *filters(request))
-        for branch in query.branches()
+            Document.updated_at, Document.title_vector.op("@@")(_tsquery(wanted)).label("title_match"),
+        ).where(*_matches(codes, wanted, unwanted), *filters(request))
+        for codes, wanted, unwanted in query.branches()
     ]
     return union_all(*parts).cte("matched")
 
@@ -207,13 +214,13 @@ def _ranked(matched, query: Resolved, request: SearchRequest):
     """The candidates for the page, ranked, each with its place in its lineage.
 
     Ranking by the whole text reads each candidate's vector, so it is done for a bounded number of
-    candidates: every match when there are few, else those whose titles rank best (or the most
-    recent, sorted by date), enough for the pages up to the one asked for.
+    candidates: every match when there are few, else those whose titles match, the most recent
+    first (or the most recent, sorted by date), enough for the pages up to the one asked for.
     """
     recent = request.sort == "recent"
     order = [matched.c.updated_at.desc()]
     if not recent:
-        order.insert(0, matched.c.title_rank.desc())
+        order.insert(0, matched.c.title_match.desc())
     limit = max(EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT * (request.offset + request.per_page))
     candidates = select(matched.c.recipe_id).order_by(*order, matched.c.recipe_id).limit(limit).subquery()
     scored = aliased(Document)

@@ -3,7 +3,7 @@
 ``search_recipes`` first brings any waiting saves into the index (so an edit is found as soon as it
 is saved, even when its own request could not wait for the writer), then asks the backend. When no
 recipe has every word, it offers a corrected spelling of the unknown words (when that finds
-something) and the recipes that have some of the words.
+something), and the recipes found without the words no recipe has, or else with any of the words.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..models import Recipe, Region
 from . import outbox, vocabulary
 from .documents import expected_digests
 from .interface import SearchIndex, SearchRequest, SearchResults
+from .postgres_backend import PostgresIndex
 from .query import ParsedQuery, fold, parse_query
 from .whoosh_backend import WhooshIndex
 
@@ -35,8 +36,6 @@ def open_index(backend: str, *, folder: Path | str, dialect: str) -> SearchIndex
     if backend == "postgres":
         if dialect != "postgresql":
             raise ValueError("The postgres search backend needs a PostgreSQL database.")
-        from .postgres_backend import PostgresIndex
-
         return PostgresIndex()
     raise ValueError(f"Unknown search backend {backend!r}: choose one of {', '.join(BACKENDS)}.")
 

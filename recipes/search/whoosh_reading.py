@@ -17,11 +17,9 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from . import whoosh_schema as schema
-from .interface import Hit, SearchRequest, SearchResults, Variant
+from .interface import MAX_VARIANTS_LISTED, Hit, SearchRequest, SearchResults, Variant
 from .snippets import marked_snippet
 from .whoosh_schema import CompiledQuery
-
-MAX_VARIANTS_LISTED = 12
 
 
 class SearcherPool:

@@ -46,6 +46,15 @@ def test_sorting_paging_and_did_you_mean(client, recipes):
     assert "most recent" in page(client, q="cartopartie OR insurance")
     assert 'href="/search?q=cartopartie"' in page(client, q="cartopartei")
     assert "No recipe matches this search." in page(client, q="zzzzqqq")
+    several = page(client, q="cartopartie OR insurance", limit=1)
+    assert "Page 1 of 2" in several
+    assert 'href="/search?q=cartopartie+OR+insurance&amp;limit=1&amp;page=2"' in several
+
+
+def test_words_no_recipe_has_are_left_out(client, recipes):
+    text = page(client, q="cartopartie zorglub")
+    assert "No recipe contains zorglub: the results leave it out." in text
+    assert 'href="/recipes/organiser-une-cartopartie"' in text
 
 
 HTML_QUERIES = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "a:<b>x</b>"]

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from recipes.errors import Invalid
 from recipes.search import SearchRequest, search_recipes
+from recipes.search.interface import DEFAULT_PER_PAGE
 from recipes.search.query import MAX_QUERY_LENGTH
 
 from ..db import get_session
@@ -39,6 +40,7 @@ def _links(current: SearchRequest) -> Callable[..., str]:
     parameters = {
         "q": current.text, "region": current.region, "tag": current.tag, "language": current.language,
         "sort": None if current.sort == "relevance" else current.sort,
+        "limit": None if current.per_page == DEFAULT_PER_PAGE else current.per_page,
     }
 
     def link(**changes) -> str:
