@@ -78,11 +78,21 @@ class MergeResult:
         filled = iter(choices)
         pieces = [next(filled) if isinstance(chunk, Conflict) else chunk for chunk in self.chunks]
         last = len(pieces) - 1
-        return "".join(_as_lines(piece, followed=index < last) for index, piece in enumerate(pieces))
+        text = "".join(_as_lines(piece, followed=index < last) for index, piece in enumerate(pieces))
+        if self.chunks and _ends_every_side_with_a_line_break(self.chunks[-1]):
+            # A textarea drops the final line break; both sides had one, so the text keeps it.
+            text = _as_lines(text, followed=True)
+        return text
 
     def with_markers(self) -> str:
         """Return the text with git-style conflict markers, for editing by hand in a textarea."""
         return "".join(_marked(chunk) if isinstance(chunk, Conflict) else chunk for chunk in self.chunks)
+
+
+def _ends_every_side_with_a_line_break(chunk: str | Conflict) -> bool:
+    if not isinstance(chunk, Conflict):
+        return False
+    return all(side.endswith("\n") for side in (chunk.ours, chunk.theirs) if side)
 
 
 def _as_lines(text: str, *, followed: bool) -> str:

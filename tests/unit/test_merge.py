@@ -256,3 +256,9 @@ def test_resolving_with_one_side_everywhere_writes_only_known_lines(base: str, o
     for side in ("ours", "theirs"):
         resolved = result.resolve([getattr(conflict, side) for conflict in result.conflicts])
         assert set(resolved.split("\n")) <= known
+
+
+def test_a_last_conflict_resolved_in_a_textarea_keeps_the_final_line_break():
+    result = merge3("Farine\nEau\n", "Farine\nEau tiède\n", "Farine\nEau froide\n")
+    assert len(result.conflicts) == 1
+    assert result.resolve(["Eau à 25 °C"]) == "Farine\nEau à 25 °C\n"
