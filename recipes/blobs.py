@@ -5,16 +5,23 @@ point at. A blob is stored either *whole* (zlib) or as a *delta*: zlib compresse
 text as preset dictionary, which makes a text that differs from its base by a few edits cost a few
 dozen bytes. A delta's base is always a whole blob, so loading any blob takes at most two
 decompressions, however long the history. A new whole blob is started when the delta stops paying.
+
+A blob never changes once stored, so each process keeps the blobs it loaded lately (``BlobCache``, one
+per database engine, bounded by the characters it holds): a page viewed again costs no query and no
+decompression. ``read_blob`` always reads the database.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import weakref
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -26,6 +33,8 @@ from .models import Blob
 DELTA_WORTH_RATIO = 0.2
 # zlib's window: a preset dictionary longer than this only helps with its last 32 KiB.
 ZLIB_WINDOW = 32 * 1024
+# Characters (text and HTML) of loaded blobs a process keeps per database: a few thousand recipes.
+BLOB_CACHE_CHARS = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -106,8 +115,64 @@ def _encode(new_id: str, text: str, html: str, base: Blob | None) -> dict:
     return delta if delta_size < whole_size * DELTA_WORTH_RATIO else whole
 
 
+class BlobCache:
+    """The blobs loaded lately, least recently used first out; safe to share between threads."""
+
+    def __init__(self, max_chars: int = BLOB_CACHE_CHARS):
+        self.max_chars = max_chars
+        self._blobs: OrderedDict[str, BlobContent] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get(self, id_: str) -> BlobContent | None:
+        with self._lock:
+            content = self._blobs.get(id_)
+            if content is not None:
+                self._blobs.move_to_end(id_)
+            return content
+
+    def put(self, content: BlobContent) -> None:
+        size = len(content.text) + len(content.html)
+        if size > self.max_chars:
+            return
+        with self._lock:
+            if content.id in self._blobs:
+                return
+            self._blobs[content.id] = content
+            self._chars += size
+            while self._chars > self.max_chars:
+                _, evicted = self._blobs.popitem(last=False)
+                self._chars -= len(evicted.text) + len(evicted.html)
+
+
+# One cache per database: the same text may have been rendered differently in another database.
+_caches: weakref.WeakKeyDictionary[Engine, BlobCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def blob_cache(session: Session) -> BlobCache:
+    """The blob cache of the session's database."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    with _caches_lock:
+        cache = _caches.get(engine)
+        if cache is None:
+            cache = _caches[engine] = BlobCache()
+        return cache
+
+
 def load_blob(session: Session, id_: str) -> BlobContent:
-    """Load a blob's text and HTML: at most two decompressions, whatever the history."""
+    """A blob's text and HTML, from the cache or else from the database."""
+    cache = blob_cache(session)
+    content = cache.get(id_)
+    if content is None:
+        content = read_blob(session, id_)
+        cache.put(content)
+    return content
+
+
+def read_blob(session: Session, id_: str) -> BlobContent:
+    """Read a blob's text and HTML from the database: at most two decompressions, whatever the history."""
     blob = session.get(Blob, id_)
     if blob is None:
         raise LookupError(f"blob {id_} is missing")

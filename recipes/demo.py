@@ -1,9 +1,11 @@
 """The demo wiki: a handful of recipes with their history, forks in several regions, and their authors.
 
-``load_demo`` fills an empty wiki. Each revision's text is a file of ``recipes/demo/``: ``<slug>.<n>.md``
-is revision n of the recipe ``<slug>``. A fork's revision 1 is the copy the fork makes, so its files
-start at 2. ``HISTORY`` replays the saves in the order they happened, so that the recent changes look
-like a living wiki and the Brest copy party is one revision behind its upstream.
+``load_demo`` fills an empty wiki; ``load_demo_whole`` does it in one transaction, so that a failure
+midway (a missing file, a full disk) leaves the wiki as empty as it was. Each revision's text is a
+file of ``recipes/demo/``: ``<slug>.<n>.md`` is revision n of the recipe ``<slug>``. A fork's
+revision 1 is the copy the fork makes, so its files start at 2. ``HISTORY`` replays the saves in the
+order they happened, so that the recent changes look like a living wiki and the Brest copy party is
+one revision behind its upstream.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from .accounts import create_user, find_user
+from .database import WRITE_OPTION
 from .editing import Renderer, SaveOutcome, create_recipe, save_edit
 from .errors import Invalid
 from .forks import fork_recipe
@@ -131,6 +134,20 @@ def load_demo(session: Session, *, render: Renderer) -> DemoReport:
         heads[outcome.recipe.slug] = outcome.revision.number
     forks = sum(isinstance(step, Fork) for step in HISTORY)
     return DemoReport(len(heads), forks, sum(heads.values()), tuple(users), regions)
+
+
+def load_demo_whole(engine: Engine, *, render: Renderer) -> DemoReport:
+    """Load the demo in a single write transaction: all of it, or nothing if anything fails.
+
+    The saves commit as they go (each is a transaction of its own); here their session is joined to
+    one outer transaction, so that each of their commits only releases a savepoint.
+    """
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})  # SQLite: BEGIN IMMEDIATE, for the whole load
+        with connection.begin(), Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
+            return load_demo(session, render=render)
 
 
 def _demo_user(session: Session, name: str, role: str) -> User:

@@ -1,19 +1,30 @@
-"""Protections every response gets: CSRF checks on unsafe methods and security headers.
+"""Protections every response gets: CSRF checks on unsafe methods, security headers, rate limits.
 
 The Content-Security-Policy allows no inline script: every script is a file under /static.
+
+Rate limits: a view declares its budget with ``@limiter.limit("10 per minute", methods=["POST"])``
+(``limiter`` only records the declaration on the view function); each app gets a Flask-Limiter of
+its own in ``init_app``, with its own configuration and storage (``RATELIMIT_STORAGE_URI``,
+``RATELIMIT_ENABLED``), which applies the declarations of the view a request reaches, so that two
+apps in one process share nothing. A declaration may name a ``budget`` shared by several views
+(every save, over the web and the API, draws on the ``saves`` budget) and a ``config_key`` whose
+setting replaces its default. A request over budget gets 429 ``rate_limited`` (JSON under /api, a
+page elsewhere; see ``wiki.errors``).
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_limiter import Limiter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
-from .auth import bearer_token
+from .auth import bearer_token, current_domain_user
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -35,11 +46,91 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+LIMITER_EXTENSION = "levain.limiter"
+SAVES_LIMIT = "30 per minute"
+SAVE_METHODS = ("POST", "PUT")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A view's budget: ``default`` (a Flask-Limiter string) requests per ``key`` for ``methods``."""
+
+    default: str
+    methods: frozenset[str] | None
+    key: Callable[[], str]
+    budget: str | None  # a budget shared by several views; None: the view's own
+    config_key: str | None  # the setting that replaces ``default``, if any
+
+    def value(self) -> str:
+        return current_app.config.get(self.config_key, self.default) if self.config_key else self.default
+
+
+class RateLimitDeclarations:
+    """Where views declare their rate limits, at import time, for every app to apply."""
+
+    def limit(
+        self,
+        value: str,
+        *,
+        methods: list[str] | tuple[str, ...] | None = None,
+        key_func: Callable[[], str] = get_remote_address,
+        budget: str | None = None,
+        config_key: str | None = None,
+    ) -> Callable:
+        """Decorate a view (under its route decorator) with a rate limit."""
+        declared = RateLimit(
+            value, frozenset(m.upper() for m in methods) if methods else None, key_func, budget, config_key
+        )
+
+        def declare(view: Callable) -> Callable:
+            view.rate_limit = declared
+            return view
+
+        return declare
+
+
+limiter = RateLimitDeclarations()
+
+
+def writer_key() -> str:
+    """Saves are counted per user: the people at one event often share one address."""
+    user = current_domain_user()
+    return f"user:{user.id}" if user is not None else f"address:{get_remote_address()}"
+
+
+# Every view that saves a revision or a proposal, over the web or the API, draws on this budget.
+limit_saves = limiter.limit(
+    SAVES_LIMIT, methods=SAVE_METHODS, key_func=writer_key, budget="saves", config_key="RATELIMIT_SAVES"
+)
+
+
+def _declared() -> RateLimit | None:
+    """The rate limit of the view this request reaches, if it has one and the method is limited."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    declared = getattr(view, "rate_limit", None)
+    if declared is None or (declared.methods is not None and request.method not in declared.methods):
+        return None
+    return declared
+
+
+def init_rate_limits(app: Flask) -> None:
+    """Give the app a limiter of its own that applies the views' declared limits."""
+    declared_limit = Limit(
+        lambda: _declared().value(),
+        key_function=lambda: _declared().key(),
+        scope=lambda endpoint: _declared().budget or endpoint,
+        shared=True,
+    )
+    app_limiter = Limiter(key_func=get_remote_address, default_limits=[declared_limit])
+    # Requests to views without a limit (most page views) skip the limiter's work altogether.
+    app_limiter.request_filter(lambda: _declared() is None)
+    app_limiter.init_app(app)
+    app.extensions[LIMITER_EXTENSION] = app_limiter
 
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_rate_limits(app)
     app.before_request(_check_csrf)
     app.after_request(_add_security_headers)
 

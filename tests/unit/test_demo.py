@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from recipes import demo
 from recipes.accounts import authenticate, create_user, find_user
 from recipes.errors import Invalid
-from recipes.models import Recipe, Revision, User
+from recipes.models import Blob, Recipe, Region, Revision, User
 from recipes.queries import existing_slugs, get_recipe, history, revision_content
 from recipes.regions import create_region, list_regions
 from wiki.markdown import render_markdown, wikilink_targets
@@ -123,3 +123,33 @@ def test_a_wiki_with_users_and_regions_but_no_recipe_takes_the_demo(session):
     assert report.recipes == 9
     assert authenticate(session, "camille", "her own password").role == "admin"
     assert len(list_regions(session)) == len(demo.DEMO_REGIONS)
+
+
+def table_counts(session) -> dict[str, int]:
+    return {
+        model.__name__: session.scalar(select(func.count()).select_from(model))
+        for model in (User, Region, Recipe, Revision, Blob)
+    }
+
+
+def test_the_whole_demo_loads_in_one_transaction(session):
+    report = demo.load_demo_whole(session.get_bind(), render=render_markdown)
+
+    assert report.recipes == 9
+    assert table_counts(session)["Revision"] == report.revisions
+
+
+def test_a_failure_midway_leaves_the_wiki_empty(session):
+    renders = []
+
+    def render_then_fail(text: str) -> str:
+        renders.append(text)
+        if len(renders) == 10:  # well into the history: users, regions and recipes are saved by now
+            raise OSError("disk full")
+        return render_markdown(text)
+
+    with pytest.raises(OSError, match="disk full"):
+        demo.load_demo_whole(session.get_bind(), render=render_then_fail)
+
+    assert table_counts(session) == {"User": 0, "Region": 0, "Recipe": 0, "Revision": 0, "Blob": 0}
+    assert demo.load_demo_whole(session.get_bind(), render=render_markdown).recipes == 9

@@ -7,6 +7,8 @@ converter. Pages show the HTML stored at save time; the Markdown renderer never 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import request
 from flask_babel import get_locale
 from sqlalchemy.orm import Session
@@ -16,7 +18,11 @@ from recipes.queries import existing_slugs, get_recipe, revision_content
 
 from ..api.common import checked_slug, whole_number
 from ..db import get_session
-from ..markdown import mark_missing_links, wikilink_targets
+from ..markdown import mark_missing_links, table_of_contents, wikilink_targets
+
+# Readings of stored HTML kept per process. A blob's HTML never changes, and the blob cache hands out
+# the same string for it each time, so a reading is found again by the string at little cost.
+HTML_READINGS_KEPT = 256
 
 
 def form_text(name: str) -> str:
@@ -42,7 +48,25 @@ def load_recipe(slug: str) -> Recipe:
 def revision_html(session: Session, revision: Revision) -> str:
     """The stored HTML of a revision, its wiki links to recipes that do not exist marked as missing."""
     html = revision_content(session, revision).html
-    return mark_missing_links(html, existing_slugs(session, wikilink_targets(html)))
+    targets = _link_targets(html)
+    missing = targets - existing_slugs(session, set(targets))
+    return _with_missing_marked(html, frozenset(missing)) if missing else html
+
+
+@lru_cache(maxsize=HTML_READINGS_KEPT)
+def _link_targets(html: str) -> frozenset[str]:
+    return frozenset(wikilink_targets(html))
+
+
+@lru_cache(maxsize=HTML_READINGS_KEPT)
+def _with_missing_marked(html: str, missing: frozenset[str]) -> str:
+    return mark_missing_links(html, _link_targets(html) - missing)
+
+
+@lru_cache(maxsize=HTML_READINGS_KEPT)
+def contents_of(html: str) -> tuple[tuple[int, str, str], ...]:
+    """The (level, id, text) of the headings of a page's HTML."""
+    return tuple(table_of_contents(html))
 
 
 def template_globals() -> dict:
