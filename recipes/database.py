@@ -3,17 +3,41 @@
 SQLite runs in WAL mode with a busy timeout, and a transaction that will write starts with
 ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes fails at once with "database is
 locked" when another writer went first, instead of waiting its turn. PostgreSQL needs nothing special:
-the compare-and-set ``UPDATE`` on the recipe row serialises concurrent saves.
+the compare-and-set ``UPDATE`` on the recipe row serialises concurrent saves; its pool pings a
+connection before handing it out, so that one the server dropped (a restart) is replaced unseen.
+
+``database_failure`` tells a failure of the database itself (unreachable, busy past the timeout,
+read-only or full storage), which the web layer answers with a 503 or a 507, from a bug.
 """
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION = "levain_write"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# What failed, when the database failed and not the request: see ``database_failure``.
+UNREACHABLE, BUSY, READ_ONLY, FULL = "unreachable", "busy", "read_only", "full"
+# SQLite's primary result codes (an extended code keeps its primary code in its low byte).
+SQLITE_FAILURES = {5: BUSY, 6: BUSY, 8: READ_ONLY, 10: UNREACHABLE, 13: FULL, 14: UNREACHABLE}
+# PostgreSQL's SQLSTATE codes, whole or by class (the first two characters).
+POSTGRES_FAILURES = {
+    "08": UNREACHABLE,  # connection exception
+    "57P01": UNREACHABLE,  # admin shutdown
+    "57P02": UNREACHABLE,  # crash shutdown
+    "57P03": UNREACHABLE,  # cannot connect now (starting up)
+    "3D000": UNREACHABLE,  # the database does not exist (yet)
+    "53100": FULL,  # disk full
+    "53300": BUSY,  # too many connections
+    "55P03": BUSY,  # lock not available
+    "25006": READ_ONLY,  # read-only SQL transaction (a standby, or default_transaction_read_only)
+}
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -59,3 +83,22 @@ def begin_write(session: Session) -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+def database_failure(error: BaseException) -> str | None:
+    """Why the database failed (UNREACHABLE, BUSY, READ_ONLY or FULL), or None when it is not its fault."""
+    if isinstance(error, DisconnectionError):
+        return UNREACHABLE
+    if not isinstance(error, DBAPIError):
+        return None
+    if error.connection_invalidated:
+        return UNREACHABLE
+    original = error.orig
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        return SQLITE_FAILURES.get(code & 0xFF) if code is not None else None
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate is None:
+        # psycopg says nothing more of a server it could not reach or a connection that broke.
+        return UNREACHABLE if isinstance(error, OperationalError | InterfaceError) else None
+    return POSTGRES_FAILURES.get(sqlstate) or POSTGRES_FAILURES.get(sqlstate[:2])

@@ -2,16 +2,22 @@
 
 Under ``/api/`` an error is JSON, ``{"error": {"code", "message"}}`` plus any details (a conflict's
 ``head_revision`` and ``conflicts``); elsewhere it is a page. No input may produce a 500: an
-unexpected exception is logged and answered with a plain page that apologises.
+unexpected exception is logged and answered with a plain page that apologises. A database that
+is unreachable, busy, read-only or full is not a bug: one log line, and a 503 (507 for full storage)
+that says so; the next request tries again, so the wiki recovers by itself when the database does.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from werkzeug.exceptions import HTTPException
 
+from recipes.database import BUSY, FULL, READ_ONLY, UNREACHABLE, database_failure
 from recipes.errors import LevainError
+
+from .db import close_session
 
 STATUS_BY_CODE = {
     "invalid": 400,
@@ -24,6 +30,7 @@ STATUS_BY_CODE = {
     "too_large": 413,
     "rate_limited": 429,
     "unavailable": 503,
+    "storage_full": 507,
     "internal": 500,
 }
 CODE_BY_HTTP_STATUS = {
@@ -34,6 +41,15 @@ CODE_BY_HTTP_STATUS = {
     405: "method_not_allowed",
     413: "too_large",
     429: "rate_limited",
+}
+
+
+# The answer to each kind of database failure: its code and a sentence for the person.
+FAILURE_ANSWERS = {
+    UNREACHABLE: ("unavailable", "The wiki cannot reach its database just now; try again in a few minutes."),
+    BUSY: ("unavailable", "The wiki is very busy just now; try again in a few seconds."),
+    READ_ONLY: ("unavailable", "The wiki's storage is read-only: nothing was saved; try again later."),
+    FULL: ("storage_full", "The wiki's storage is full: nothing was saved. Try again once there is room."),
 }
 
 
@@ -74,6 +90,26 @@ def _csrf_error(error: CSRFError):
     )
 
 
+def database_failure_answer(error: BaseException) -> tuple[str, str] | None:
+    """The code and message for a failure of the database itself (logged once), None for a bug."""
+    failure = database_failure(error)
+    if failure is None:
+        return None
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    current_app.logger.error("database %s on %s %s: %s", failure, request.method, request.path, reason)
+    return FAILURE_ANSWERS[failure]
+
+
+def _database_error(error: DBAPIError | DisconnectionError):
+    answer = database_failure_answer(error)
+    if answer is None:
+        return _unexpected_error(error)
+    close_session()  # a failed session cannot even load what the page shows
+    # Draw the page for an anonymous reader: loading the account would ask the database again.
+    g._login_user = current_app.login_manager.anonymous_user()
+    return error_response(*answer)
+
+
 def _unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
@@ -85,4 +121,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(LevainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(DisconnectionError, _database_error)
     app.register_error_handler(Exception, _unexpected_error)
