@@ -1,6 +1,7 @@
 """The ``levain`` command: Flask's CLI for the app, with Levain's own commands.
 
-``levain init``, ``levain serve``, ``levain user add|role|token``, ``levain region add``, ``levain demo``.
+``levain init``, ``levain serve``, ``levain user add|role|token``, ``levain region add``, ``levain demo``;
+``levain export|import|backup`` are in ``exchange_cli``.
 Each command calls the domain; a refusal (bad name, unknown user, taken slug …) or a database that is not
 ready becomes one line on stderr and exit code 1, never a traceback.
 """
@@ -19,10 +20,11 @@ from werkzeug.serving import run_simple
 from recipes import accounts, demo, regions
 from recipes.errors import LevainError
 from recipes.models import ROLES
+from recipes.search import prepare_index
 
 from .db import get_session, migrate
 from .markdown import render_markdown
-from .search import refresh_index
+from .search import get_index, refresh_index
 from .search_cli import search_group
 
 T = TypeVar("T")
@@ -38,9 +40,11 @@ def main() -> None:
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Create or migrate the database to the newest schema."""
+    """Create or migrate the database to the newest schema, and build or update the search index."""
     _run(lambda: migrate(current_app))
     click.echo("The database is ready.")
+    indexed = _run(lambda: prepare_index(get_session(), get_index()))
+    click.echo(f"The search index is ready ({indexed} recipes).")
 
 
 @click.command("serve")
@@ -110,7 +114,7 @@ def demo_command(if_empty: bool) -> None:
     if if_empty and not _run(lambda: demo.is_empty(session)):
         click.echo("The wiki already has recipes: the demo is not loaded again.")
         return
-    report = _run(lambda: demo.load_demo(session, render=render_markdown))
+    report = _run(lambda: demo.load_demo_whole(session.get_bind(), render=render_markdown))
     refresh_index(current_app)
     click.echo(
         f"Loaded {report.recipes} demo recipes ({report.forks} of them forks, {report.revisions} revisions) "
@@ -132,5 +136,10 @@ def _run(action: Callable[[], T]) -> T:
 
 
 def init_app(app: Flask) -> None:
+    # Imported here: the export commands share ``_run`` with this module.
+    from .exchange_cli import exchange_commands
+
     for command in (init_command, serve_command, user_group, region_group, demo_command, search_group):
+        app.cli.add_command(command)
+    for command in exchange_commands:
         app.cli.add_command(command)

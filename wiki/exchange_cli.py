@@ -1,0 +1,115 @@
+"""``levain export FILE``, ``levain import FILE``, ``levain backup FILE``: the whole wiki as one file.
+
+FILE may be ``-`` for standard output or input. Progress bars go to stderr, and only on a terminal,
+so that a script's output stays clean. The export is written beside FILE and renamed into place at
+the end: a failed export never leaves a half-written file under FILE. (Imported lazily by
+``wiki.cli``, whose error handling these commands share.)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TextIO
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from recipes.errors import LevainError
+from recipes.exchange import backup_database, export_wiki, import_wiki
+
+from .cli import _run
+from .db import get_session
+from .markdown import render_markdown
+from .search import get_index
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback ``(done, total)`` drawing a bar on stderr, or None when stderr is no terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with ExitStack() as stack:
+        bars: list = []  # made at the first call, when the total is known
+
+        def advance(done: int, total: int) -> None:
+            if not bars:
+                bars.append(
+                    stack.enter_context(click.progressbar(length=total, label=label, file=sys.stderr))
+                )
+            bars[0].update(done - bars[0].pos)
+
+        yield advance
+
+
+@contextmanager
+def written_in_place(path: str) -> Iterator[TextIO]:
+    """A text file that becomes ``path`` only once complete (``-``: standard output)."""
+    if path == "-":
+        yield click.open_file("-", "w", encoding="utf-8")
+        return
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="\n") as out:
+            yield out
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.option(
+    "--with-passwords",
+    is_flag=True,
+    help="Also write the password hashes and API token hashes (keep the file safe).",
+)
+@with_appcontext
+def export_command(file: str, with_passwords: bool) -> None:
+    """Write the whole wiki to FILE (JSON Lines, see docs/export-format.md)."""
+    with progress_bar("Exporting") as progress, written_in_place(file) as out:
+        report = _run(
+            lambda: export_wiki(get_session(), out, with_passwords=with_passwords, progress=progress)
+        )
+    click.echo(f"Exported {report.records} records ({_counted(report.counts)}).", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@with_appcontext
+def import_command(file) -> None:
+    """Load an export FILE into this empty wiki, whole or not at all, then index it for search."""
+    session = get_session()
+    with progress_bar("Importing") as progress:
+        report = _run(lambda: import_wiki(session, file, render=render_markdown, progress=progress))
+    click.echo(f"Imported {report.records} records ({_counted(report.counts)}).")
+    try:
+        count = get_index().rebuild(session)
+    except LevainError as error:  # the outbox holds every recipe: the index catches up later
+        click.echo(
+            f"The search index is not rebuilt yet ({error.message}); run `levain search rebuild`.", err=True
+        )
+        return
+    click.echo(f"Indexed {count} recipes for search.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Copy the running wiki's database to FILE, consistently (SQLite; PostgreSQL: use pg_dump)."""
+    size = _run(lambda: backup_database(current_app.extensions["levain.engine"], file))
+    click.echo(f"Backed up the database to {file} ({size:,} bytes).")
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {table}" for table, count in counts.items() if count)
+
+
+exchange_commands = (export_command, import_command, backup_command)
