@@ -23,14 +23,16 @@ from sqlalchemy.orm import Session
 
 from . import validation
 from .blobs import load_blob, store_blob
+from .changes import record_revision_change
 from .database import begin_write
 from .errors import EditConflict, Invalid
 from .lineage import merged_upstream_number
 from .merge import merge3
 from .models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User, utcnow
-from .policy import require
+from .policy import must_wait_for_review, require
 from .queries import get_recipe, get_revision
 from .slugs import MAX_SLUG_LENGTH, slugify
+from .visibility import require_visible
 
 Renderer = Callable[[str], str]
 
@@ -100,8 +102,13 @@ def create_recipe(
     tags: list[str] | None = None,
     language: str | None = None,
     region: str | None = None,
+    review_policy: str = "none",
 ) -> SaveOutcome:
-    """Create a recipe with its first revision."""
+    """Create a recipe with its first revision.
+
+    When that revision must wait for review, the recipe stays hidden from readers (it has no published
+    revision) until a moderator approves it.
+    """
     require(author, "create")
     title, body = validation.clean_title(title), validation.clean_body(body)
     summary, tags = validation.clean_summary(summary), validation.clean_tags(tags)
@@ -126,8 +133,28 @@ def create_recipe(
             summary=summary or "Création",
             kind="create",
             render=render,
+            status=review_status(author, "create", None, review_policy, unreviewed_text=False),
         )
     return SaveOutcome(recipe, revision)
+
+
+def review_status(
+    author: User, action: str, recipe: Recipe | None, review_policy: str, *, unreviewed_text: bool
+) -> str:
+    """The status of a revision ``author`` saves by ``action``: "pending" or "approved".
+
+    Besides the review policy, a revision whose text holds text still awaiting review (``unreviewed_text``:
+    it was saved on top of a pending head, or brings back a pending revision) awaits review too:
+    publishing it would publish that text unreviewed.
+    """
+    if unreviewed_text or must_wait_for_review(author, action, recipe, review_policy):
+        return "pending"
+    return "approved"
+
+
+def has_unreviewed_head(recipe: Recipe) -> bool:
+    """Whether the recipe's head holds text readers do not see yet (a revision awaiting review)."""
+    return recipe.head_revision_id != recipe.published_revision_id
 
 
 def append_revision(
@@ -143,14 +170,18 @@ def append_revision(
     render: Renderer,
     blob_hint: str | None = None,
     upstream_revision_id: int | None = None,
+    status: str = "approved",
 ) -> Revision:
     """Insert the next revision on top of ``head`` and move the recipe's head to it (compare-and-set).
 
     ``upstream_revision_id`` is the merge record of a fork: the parent revision this one took in.
+    A revision of ``status`` "pending" moves the head only: readers keep the published revision (and
+    its title) until a moderator approves it (``recipes.review``).
     """
     blob = store_blob(session, body, render, hint=blob_hint or (head.blob_id if head else None))
     base_number = head.number if head else 0
-    _move_head(session, recipe, base_number, title)
+    published = status == "approved"
+    _move_head(session, recipe, base_number, title if published else recipe.title)
     previous_size = head.size if head else 0
     revision = Revision(
         recipe_id=recipe.id,
@@ -161,20 +192,24 @@ def append_revision(
         author_id=author.id,
         summary=summary,
         kind=kind,
-        status="approved",
+        status=status,
         size=len(body),
         size_delta=len(body) - previous_size,
         upstream_revision_id=upstream_revision_id,
     )
     session.add(revision)
     session.flush()
+    record_revision_change(session, revision, recipe, author)
+    pointers = {"head_revision_id": revision.id}
+    if published:
+        pointers["published_revision_id"] = revision.id
+        session.add(SearchOutbox(recipe_id=recipe.id))
     session.execute(
         update(Recipe)
         .where(Recipe.id == recipe.id)
-        .values(head_revision_id=revision.id, published_revision_id=revision.id)
+        .values(**pointers)
         .execution_options(synchronize_session=False)
     )
-    session.add(SearchOutbox(recipe_id=recipe.id))
     session.flush()
     session.refresh(recipe)
     return revision
@@ -203,6 +238,7 @@ class _Edit:
     title: str | None
     tags: list[str] | None
     upstream_number: int | None
+    review_policy: str
 
 
 def save_edit(
@@ -217,6 +253,7 @@ def save_edit(
     title: str | None = None,
     tags: list[str] | None = None,
     upstream_revision: int | None = None,
+    review_policy: str = "none",
 ) -> SaveOutcome:
     """Save a new text of a recipe, edited from revision ``base_revision``.
 
@@ -237,6 +274,7 @@ def save_edit(
         title=validation.clean_title(title) if title is not None else None,
         tags=validation.clean_tags(tags) if tags is not None else None,
         upstream_number=upstream_revision,
+        review_policy=review_policy,
     )
     attempt = 1
     while True:
@@ -261,9 +299,10 @@ def _save_on_head(session: Session, slug: str, edit: _Edit, render: Renderer) ->
     body = _merged_with_head(session, base, head, head_text, edit.body)
     # The title too is merged: one left as it was at the base does not undo a newer one.
     title = head.title if edit.title in (None, base.title) else edit.title
-    tags_changed = edit.tags is not None and edit.tags != recipe.tag_names
-    if tags_changed:
-        recipe.tags = [RecipeTag(tag=t) for t in edit.tags]
+    status = review_status(
+        edit.author, "edit", recipe, edit.review_policy, unreviewed_text=has_unreviewed_head(recipe)
+    )
+    tags_changed = _retag(recipe, edit.tags, status)
     merged = base is not head
     if head_text == body and title == head.title and upstream is None:
         if tags_changed:
@@ -280,8 +319,25 @@ def _save_on_head(session: Session, slug: str, edit: _Edit, render: Renderer) ->
         kind="sync" if upstream is not None else "edit",
         render=render,
         upstream_revision_id=upstream.id if upstream is not None else None,
+        status=status,
     )
     return SaveOutcome(recipe, revision, merged=merged)
+
+
+def _retag(recipe: Recipe, tags: list[str] | None, status: str) -> bool:
+    """Give the recipe the edit's tags (None: leave them); return whether they changed.
+
+    Tags belong to the recipe, not to a revision: they cannot wait for review with an edit.
+    """
+    if tags is None or tags == recipe.tag_names:
+        return False
+    if status == "pending":
+        raise Invalid(
+            "Your edit will wait for review, and tags cannot wait with it: leave the tags as they are "
+            "(an editor can change them)."
+        )
+    recipe.tags = [RecipeTag(tag=t) for t in tags]
+    return True
 
 
 def _merged_with_head(session: Session, base: Revision, head: Revision, head_text: str, ours: str) -> str:
@@ -317,15 +373,26 @@ def _upstream_record(session: Session, recipe: Recipe, number: int | None) -> Re
 
 
 def revert(
-    session: Session, slug: str, *, author: User, number: int, render: Renderer, summary: str = ""
+    session: Session,
+    slug: str,
+    *,
+    author: User,
+    number: int,
+    render: Renderer,
+    summary: str = "",
+    review_policy: str = "none",
 ) -> SaveOutcome:
-    """Make a new revision whose text and title are those of revision ``number``; nothing is deleted."""
+    """Make a new revision whose text and title are those of revision ``number``; nothing is deleted.
+
+    Going back to an approved revision brings back reviewed text: it needs no review beyond the policy.
+    """
     number = validation.clean_revision_number(number)
     summary = validation.clean_summary(summary)
     with write_transaction(session):
         recipe = get_recipe(session, slug)
         require(author, "revert", recipe)
         target = get_revision(session, recipe, number)
+        require_visible(author, target)
         head = recipe.head_revision
         if target.blob_id == head.blob_id and target.title == head.title:
             return SaveOutcome(recipe, head, changed=False)
@@ -341,5 +408,8 @@ def revert(
             kind="revert",
             render=render,
             blob_hint=target.blob_id,
+            status=review_status(
+                author, "revert", recipe, review_policy, unreviewed_text=target.status != "approved"
+            ),
         )
     return SaveOutcome(recipe, revision)

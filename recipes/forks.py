@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from . import validation
 from .blobs import load_blob
 from .editing import Renderer, SaveOutcome, append_revision, region_by_slug, unique_slug, write_transaction
-from .errors import Invalid
+from .errors import Invalid, NotFound
 from .models import Recipe, RecipeTag, Region, Revision, User
 from .policy import require
 from .queries import get_recipe, get_revision
@@ -43,12 +43,14 @@ def fork_recipe(
     if not isinstance(region, str) or not region:
         raise Invalid("Choose the region the variant is for.")
     title = validation.clean_title(title) if title is not None else None
-    new_slug = _clean_new_slug(new_slug)
+    new_slug = clean_new_slug(new_slug)
     with write_transaction(session):
         parent = get_recipe(session, slug)
         require(author, "fork", parent)
         variant = _new_variant(session, parent, region_by_slug(session, region), title, new_slug)
-        fork_point = parent.head_revision
+        fork_point = parent.published_revision  # a variant starts from text readers see
+        if fork_point is None:
+            raise NotFound(f"There is no recipe {slug!r}.")
         revision = append_revision(
             session,
             variant,
@@ -76,14 +78,15 @@ def _new_variant(
         region=region,
         tags=[RecipeTag(tag=tag) for tag in parent.tag_names],
         parent_id=parent.id,
-        fork_revision_id=parent.head_revision_id,
+        fork_revision_id=parent.published_revision_id,
     )
     session.add(variant)
     session.flush()
     return variant
 
 
-def _clean_new_slug(new_slug: object) -> str | None:
+def clean_new_slug(new_slug: object) -> str | None:
+    """A slug a person chose (for a variant, a renamed recipe), or None when they chose none."""
     if new_slug in (None, ""):
         return None
     if not isinstance(new_slug, str) or len(new_slug) > MAX_SLUG_LENGTH or slugify(new_slug) != new_slug:
@@ -144,7 +147,10 @@ def parse_revision_spec(spec: object, what: str) -> tuple[str, int | None]:
 
 
 def compare(session: Session, old_spec: str, new_spec: str) -> Comparison:
-    """Compare ``slug[@n]`` with ``slug[@m]``; a revision left out is the recipe's head."""
+    """Compare ``slug[@n]`` with ``slug[@m]``; a revision left out is the one readers see.
+
+    Only approved revisions are compared: this comparison is public.
+    """
     old_recipe, old = _recipe_at(session, *parse_revision_spec(old_spec, "a"))
     new_recipe, new = _recipe_at(session, *parse_revision_spec(new_spec, "b"))
     return Comparison(
@@ -158,5 +164,9 @@ def compare(session: Session, old_spec: str, new_spec: str) -> Comparison:
 
 
 def _recipe_at(session: Session, slug: str, number: int | None) -> tuple[Recipe, Revision]:
+    """A recipe and one of its revisions readers may see: the one named, or the published one."""
     recipe = get_recipe(session, slug)
-    return recipe, (recipe.head_revision if number is None else get_revision(session, recipe, number))
+    revision = recipe.published_revision if number is None else get_revision(session, recipe, number)
+    if revision is None or revision.status != "approved":
+        raise NotFound(f"The recipe {slug!r} has no published revision {number or ''}".rstrip() + ".")
+    return recipe, revision

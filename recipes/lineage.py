@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, func, literal, select
+from sqlalchemy import Select, and_, bindparam, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from .errors import Invalid
@@ -209,7 +209,10 @@ def _members(condition):
 _ITSELF = _nodes_query(_members(Recipe.id == bindparam("recipe_id")))
 _ANCESTORS = _nodes_query(_ancestor_ids())
 _DESCENDANTS = _nodes_query(_descendant_ids())
-_IN_REGION = _nodes_query(_members(Recipe.region_id == bindparam("region_id")))
+# A region's page lists its recipes that readers may see: not the deleted ones.
+_IN_REGION = _nodes_query(
+    _members(and_(Recipe.region_id == bindparam("region_id"), Recipe.deleted_at.is_(None)))
+)
 
 
 def _nodes(session: Session, query: Select, **params: int) -> list[LineageNode]:
@@ -256,7 +259,7 @@ def upstream_status(session: Session, slug: str) -> UpstreamStatus:
         recipe=recipe,
         parent=parent,
         base=get_revision(session, parent, node.base),
-        upstream_head=parent.head_revision,
+        upstream_head=parent.published_revision,  # a variant takes in only what readers see
         behind=node.behind,
         ahead=node.ahead,
     )

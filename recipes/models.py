@@ -10,6 +10,8 @@ Glossary:
   *parent* is the head it was saved on top of.
 - *region*: a place whose network adapts recipes; a *fork* is a recipe that records its parent recipe
   and the parent revision it was copied from (the *fork point*).
+- *image*: a picture stored once under the sha-256 of its bytes; an *image upload* records who sent it
+  to which recipe, and when.
 - *outbox*: rows written in the save transaction, read by the single search index writer after commit.
 """
 
@@ -21,6 +23,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -34,6 +37,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 ROLES = ("contributor", "editor", "moderator", "admin")
 REVISION_STATUSES = ("approved", "pending", "rejected")
 LANGUAGES = ("fr", "en")
+# The picture types accepted, and the extension each is served with.
+IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
 # Stable constraint names, so that Alembic migrations and the models agree on every database.
 NAMING_CONVENTION = {
@@ -78,6 +83,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role"),)
+
+    # The block in force or expired (see recipes.blocks); None when the account was never blocked.
+    block: Mapped[Block | None] = relationship(foreign_keys="Block.user_id", viewonly=True)
 
 class ApiToken(Base):
     """A personal API token; only its sha-256 is kept, the token itself is shown once."""
@@ -128,6 +136,8 @@ class Recipe(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Soft deletion: a deleted recipe keeps its history and lineage but is hidden from readers.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     region: Mapped[Region | None] = relationship()
     tags: Mapped[list[RecipeTag]] = relationship(
@@ -137,6 +147,8 @@ class Recipe(Base):
     published_revision: Mapped[Revision | None] = relationship(foreign_keys=[published_revision_id])
     parent: Mapped[Recipe | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
     fork_revision: Mapped[Revision | None] = relationship(foreign_keys=[fork_revision_id])
+    # Who may edit it (see recipes.protection); None when it was never protected.
+    protection: Mapped[Protection | None] = relationship(viewonly=True)
 
     __table_args__ = (CheckConstraint(f"language IN {LANGUAGES}", name="language"),)
 
@@ -176,6 +188,7 @@ class Revision(Base):
     __table_args__ = (
         UniqueConstraint("recipe_id", "number", name="uq_revisions_recipe_id_number"),
         CheckConstraint(f"status IN {REVISION_STATUSES}", name="status"),
+        Index("ix_revisions_status_created_at", "status", "created_at"),  # the review queue
     )
 
 class Proposal(Base):
@@ -222,6 +235,95 @@ class ProposalComment(Base):
     author: Mapped[User] = relationship()
 
 
+class RevisionReview(Base):
+    """A moderator's decision on a pending revision; a rejection carries the reason its author is told."""
+
+    __tablename__ = "revision_reviews"
+
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"), primary_key=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # A rejection: the revision that took the change out of the head (revisions between still hold it).
+    undo_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
+    reviewer: Mapped[User] = relationship()
+    undo_revision: Mapped[Revision | None] = relationship(foreign_keys=[undo_revision_id])
+
+    __table_args__ = (CheckConstraint("decision IN ('approved', 'rejected')", name="decision"),)
+
+
+class Protection(Base):
+    """A recipe only editors or moderators may change, until ``expires_at`` (None: until lifted)."""
+
+    __tablename__ = "protections"
+
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(500))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    protected_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    protected_by: Mapped[User] = relationship()
+
+    __table_args__ = (CheckConstraint("level IN ('editor', 'moderator')", name="level"),)
+
+
+class Block(Base):
+    """An account that may not change anything, until ``expires_at`` (None: until unblocked)."""
+
+    __tablename__ = "blocks"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    blocked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    blocked_by: Mapped[User] = relationship(foreign_keys=[blocked_by_id])
+
+
+class Image(Base):
+    """A picture stored once by its content (sha-256 of its bytes), in the database so that every
+    app server can serve it. Never deleted: old revisions keep showing the pictures they used."""
+
+    __tablename__ = "images"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha-256 of the bytes, hex
+    content_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)  # in bytes
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # Loaded only when the picture itself is served, not when pictures are listed.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint(f"content_type IN {tuple(IMAGE_EXTENSIONS)}", name="content_type"),)
+
+    @property
+    def filename(self) -> str:
+        """The name it is served under: ``<sha-256>.<extension of its type>``."""
+        return f"{self.id}.{IMAGE_EXTENSIONS[self.content_type]}"
+
+
+class ImageUpload(Base):
+    """Who uploaded a picture, to which recipe (None: from the editor of a recipe not created yet), when."""
+
+    __tablename__ = "image_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    image_id: Mapped[str] = mapped_column(ForeignKey("images.id"), index=True)
+    recipe_id: Mapped[int | None] = mapped_column(ForeignKey("recipes.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    image: Mapped[Image] = relationship()
+    user: Mapped[User] = relationship()
+
+
 class SearchOutbox(Base):
     """A recipe whose search document must be refreshed; written in the save transaction."""
 
@@ -230,3 +332,97 @@ class SearchOutbox(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Change(Base):
+    """One line of recent changes: who did what to which recipe or account, and when. Never updated."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    recipe_id: Mapped[int | None] = mapped_column(ForeignKey("recipes.id"), index=True)
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recipe: Mapped[Recipe | None] = relationship()
+    revision: Mapped[Revision | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+
+
+class ChangePatrol(Base):
+    """A change someone trusted checked; kept apart so that the changes themselves stay append-only."""
+
+    __tablename__ = "change_patrols"
+
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """One moderation action in the audit log; the database itself refuses to update or delete it."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    recipe_id: Mapped[int | None] = mapped_column(ForeignKey("recipes.id"))
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    recipe: Mapped[Recipe | None] = relationship()
+    revision: Mapped[Revision | None] = relationship()
+    target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+
+
+class Watch(Base):
+    """A user watches one recipe or one region (exactly one of the two)."""
+
+    __tablename__ = "watches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    recipe_id: Mapped[int | None] = mapped_column(ForeignKey("recipes.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recipe: Mapped[Recipe | None] = relationship()
+    region: Mapped[Region | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "recipe_id", name="uq_watches_user_id_recipe_id"),
+        UniqueConstraint("user_id", "region_id", name="uq_watches_user_id_region_id"),
+        CheckConstraint("(recipe_id IS NULL) <> (region_id IS NULL)", name="one_target"),
+    )
+
+
+class WatchlistVisit(Base):
+    """When a user last looked at their watchlist: what changed after it is new to them."""
+
+    __tablename__ = "watchlist_visits"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecipeRedirect(Base):
+    """A former address of a renamed recipe (its old slug, or its old title's), which still leads to it."""
+
+    __tablename__ = "recipe_redirects"
+
+    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recipe: Mapped[Recipe] = relationship()

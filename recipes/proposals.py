@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from . import validation
 from .blobs import load_blob
-from .editing import Renderer, append_revision, write_transaction
+from .changes import record_change
+from .editing import Renderer, append_revision, has_unreviewed_head, write_transaction
 from .errors import Invalid, NotFound
 from .lineage import upstream_status
 from .merge import MergeResult, merge3
@@ -65,6 +66,13 @@ def create_proposal(session: Session, slug: str, *, author: User, summary: str) 
         )
         session.add(proposal)
         session.flush()
+        record_change(
+            session,
+            type="proposal",
+            user=author,
+            recipe=status.parent,
+            summary=f"Proposition {proposal.id} depuis {status.recipe.slug} : {summary}",
+        )
     return proposal
 
 
@@ -187,6 +195,8 @@ def accept_proposal(
             summary=(summary + proposal.summary)[: validation.MAX_SUMMARY_LENGTH],
             kind="proposal",
             render=render,
+            # Accepting is the editor's review of the proposal; text awaiting review on the head is not.
+            status="pending" if has_unreviewed_head(target) else "approved",
         )
         _decide(session, proposal, author, "accepted", comment, revision)
     return proposal
@@ -199,6 +209,7 @@ def decline_proposal(session: Session, proposal_id: object, *, author: User, com
     with write_transaction(session):
         proposal = _open_proposal(session, proposal_id, author)
         _decide(session, proposal, author, "declined", comment)
+        record_change(session, type="decline", user=author, recipe=proposal.target, summary=comment or "")
     return proposal
 
 

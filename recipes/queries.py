@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, union
 from sqlalchemy.orm import Session, joinedload
 
 from .blobs import BlobContent, load_blob
 from .errors import NotFound
-from .models import Recipe, RecipeTag, Region, Revision
+from .models import Recipe, RecipeRedirect, RecipeTag, Region, Revision
 
 MAX_PAGE_SIZE = 200
 
@@ -32,17 +32,40 @@ def clamp_limit(limit: int | None, default: int = 50) -> int:
     return max(1, min(int(limit), MAX_PAGE_SIZE))
 
 
-def get_recipe(session: Session, slug: str) -> Recipe:
-    recipe = session.scalar(select(Recipe).where(Recipe.slug == slug))
+# A recipe with what its pages and answers use, in one statement rather than one per lazy load: its
+# head and published revisions with their authors, its region and tags. Built once: a statement built
+# per call costs more than the database takes to run it.
+RECIPE_BY_SLUG = (
+    select(Recipe)
+    .options(
+        joinedload(Recipe.head_revision).joinedload(Revision.author),
+        joinedload(Recipe.published_revision).joinedload(Revision.author),
+        joinedload(Recipe.region),
+        joinedload(Recipe.tags),
+    )
+    .where(Recipe.slug == bindparam("slug"))
+)
+
+
+def get_recipe(session: Session, slug: str, *, include_deleted: bool = False) -> Recipe:
+    """The recipe at ``slug``; a deleted one only with ``include_deleted`` (for moderators)."""
+    recipe = session.scalars(RECIPE_BY_SLUG, {"slug": slug}).unique().one_or_none()
     if recipe is None or recipe.head_revision_id is None:
         raise NotFound(f"There is no recipe {slug!r}.")
+    if recipe.deleted_at is not None and not include_deleted:
+        raise NotFound(f"The recipe {slug!r} was deleted.", deleted=True)
     return recipe
 
 
+REVISION_BY_NUMBER = (
+    select(Revision)
+    .options(joinedload(Revision.author))
+    .where(Revision.recipe_id == bindparam("recipe_id"), Revision.number == bindparam("number"))
+)
+
+
 def get_revision(session: Session, recipe: Recipe, number: int) -> Revision:
-    revision = session.scalar(
-        select(Revision).where(Revision.recipe_id == recipe.id, Revision.number == number)
-    )
+    revision = session.scalar(REVISION_BY_NUMBER, {"recipe_id": recipe.id, "number": number})
     if revision is None:
         raise NotFound(f"The recipe {recipe.slug!r} has no revision {number}.")
     return revision
@@ -53,26 +76,38 @@ def revision_content(session: Session, revision: Revision) -> BlobContent:
     return load_blob(session, revision.blob_id)
 
 
+_LIVE = Recipe.deleted_at.is_(None)
+_ASKED_SLUGS = bindparam("slugs", expanding=True)
+# Slugs of live recipes, and former slugs that lead to a live recipe (built once, as above).
+LIVE_SLUGS = union(
+    select(Recipe.slug).where(Recipe.slug.in_(_ASKED_SLUGS), _LIVE),
+    select(RecipeRedirect.slug).join(Recipe).where(RecipeRedirect.slug.in_(_ASKED_SLUGS), _LIVE),
+)
+
+
 def existing_slugs(session: Session, slugs: set[str]) -> set[str]:
-    """Which of these slugs name recipes (for marking missing wiki links)."""
+    """Which of these slugs lead to recipes, directly or as a renamed recipe's former slug (wiki links)."""
     if not slugs:
         return set()
-    return set(session.scalars(select(Recipe.slug).where(Recipe.slug.in_(slugs))))
+    return set(session.scalars(LIVE_SLUGS, {"slugs": list(slugs)}))
+
+
+HISTORY_PAGE = (
+    select(Revision)
+    .options(joinedload(Revision.author))
+    .where(Revision.recipe_id == bindparam("recipe_id"), Revision.number < bindparam("before"))
+    .order_by(Revision.number.desc())
+    .limit(bindparam("limit"))
+)
 
 
 def history(session: Session, recipe: Recipe, *, limit: int | None = None, before: int | None = None) -> Page:
     """Revisions of a recipe, newest first, ``limit`` of them below revision number ``before``."""
     limit = clamp_limit(limit)
-    query = (
-        select(Revision)
-        .options(joinedload(Revision.author))
-        .where(Revision.recipe_id == recipe.id)
-        .order_by(Revision.number.desc())
-        .limit(limit + 1)
-    )
-    if before is not None:
-        query = query.where(Revision.number < before)
-    rows = list(session.scalars(query))
+    # The first page is the one before a revision past the head: one statement for every page.
+    before = recipe.head_number + 1 if before is None else before
+    parameters = {"recipe_id": recipe.id, "before": before, "limit": limit + 1}
+    rows = list(session.scalars(HISTORY_PAGE, parameters))
     next_cursor = rows[limit - 1].number if len(rows) > limit else None
     return Page(rows[:limit], next_cursor)
 
@@ -90,7 +125,7 @@ def list_recipes(
     query = (
         select(Recipe)
         .options(joinedload(Recipe.region))
-        .where(Recipe.head_revision_id.is_not(None))
+        .where(Recipe.published_revision_id.is_not(None), Recipe.deleted_at.is_(None))
         .order_by(Recipe.slug)
         .limit(limit + 1)
     )
@@ -110,7 +145,7 @@ def recent_recipes(session: Session, limit: int = 10) -> list[Recipe]:
     query = (
         select(Recipe)
         .options(joinedload(Recipe.region))
-        .where(Recipe.head_revision_id.is_not(None))
+        .where(Recipe.published_revision_id.is_not(None), Recipe.deleted_at.is_(None))
         .order_by(Recipe.updated_at.desc(), Recipe.id.desc())
         .limit(limit)
     )

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from . import validation
 from .blobs import load_blob
-from .editing import Renderer, SaveOutcome, append_revision, write_transaction
+from .editing import (
+    Renderer,
+    SaveOutcome,
+    append_revision,
+    has_unreviewed_head,
+    review_status,
+    write_transaction,
+)
 from .errors import EditConflict, Invalid, MergeConflict
 from .lineage import UpstreamStatus, upstream_status
 from .merge import MergeResult, merge3
@@ -65,6 +72,7 @@ def sync(
     upstream_revision: object = None,
     resolutions: Sequence[str] | None = None,
     summary: str = "",
+    review_policy: str = "none",
 ) -> SaveOutcome:
     """Take the parent's changes into the variant, whose head must still be ``base_revision``.
 
@@ -99,6 +107,9 @@ def sync(
             kind="sync",
             render=render,
             upstream_revision_id=upstream.id,
+            status=review_status(
+                author, "sync", recipe, review_policy, unreviewed_text=has_unreviewed_head(recipe)
+            ),
         )
     return SaveOutcome(recipe, revision, merged=True)
 
@@ -146,7 +157,10 @@ def _chosen_upstream(session: Session, status: UpstreamStatus, number: object) -
         raise Invalid(
             f"Choose an upstream revision from {status.base.number} to {status.upstream_head.number}."
         )
-    return get_revision(session, status.parent, number)
+    upstream = get_revision(session, status.parent, number)
+    if upstream.status != "approved":
+        raise Invalid(f"Revision {number} of {status.parent.slug!r} is not published; choose another.")
+    return upstream
 
 
 def _texts(session: Session, status: UpstreamStatus, upstream: Revision) -> tuple[str, str, str]:

@@ -25,7 +25,8 @@ from wiki.markdown import render_markdown
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Where an account is made or a session starts or ends: open to anonymous visitors by design.
-OPEN_TO_ANONYMOUS = {"auth.login", "auth.register", "auth.logout"}
+# Choosing the interface language only sets a cookie of the visitor's own.
+OPEN_TO_ANONYMOUS = {"auth.login", "auth.register", "auth.logout", "pages.language"}
 RECIPE, REGION, USER, PASSWORD = "pain-au-levain", "pays-de-brest", "ada", "Levain-2024-secret"
 
 
@@ -128,6 +129,16 @@ def test_the_matrix_covers_the_routes_of_the_contract(app):
         ("api_recipes.preview", "POST"),
         ("auth.login", "POST"),
         ("auth.logout", "POST"),
+        ("api_changes.patrol", "POST"),
+        ("api_changes.rename", "POST"),
+        ("api_changes.delete", "POST"),
+        ("api_changes.restore", "POST"),
+        ("changes.patrol", "POST"),
+        ("changes.rename", "POST"),
+        ("changes.delete", "POST"),
+        ("changes.restore", "POST"),
+        ("watchlist.watch_recipe", "POST"),
+        ("watchlist.unwatch_region", "POST"),
     ]:
         assert expected in endpoints
 

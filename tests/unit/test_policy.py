@@ -21,6 +21,17 @@ EXPECTED = {
     "propose": "CEMD",
     "comment": "CEMD",
     "decide_proposal": "EMD",
+    "patrol": "EMD",
+    "rename": "EMD",
+    "watch": "CEMD",
+    "see_deleted": "MD",
+    "read_audit": "MD",
+    "delete": "MD",
+    "see_pending": "EMD",
+    "review": "MD",
+    "protect": "MD",
+    "block": "MD",
+    "rollback": "MD",
     "manage_users": "D",
 }
 LETTER = {None: "A", "contributor": "C", "editor": "E", "moderator": "M", "admin": "D"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from recipes import forks, lineage, proposals, regions, sync
 from recipes.errors import EditConflict, MergeConflict
@@ -19,6 +19,7 @@ from recipes.models import Proposal, ProposalComment, Region, Revision
 from ..db import get_session
 from ..errors import error_response
 from ..markdown import render_markdown
+from ..security import limit_saves
 from .common import acting_user, checked_slug, json_object, number_arg, required, slug_arg, whole_number
 from .recipes import created_answer, ops_between
 from .serializers import conflict_dict, iso_time
@@ -107,6 +108,7 @@ def get_region(slug: str):
 
 
 @bp.post("/recipes/<slug>/forks")
+@limit_saves
 def fork(slug: str):
     """Fork a recipe into a region; the new recipe's ``parent`` is this recipe at its head revision."""
     author = acting_user()
@@ -153,6 +155,7 @@ def upstream(slug: str):
 
 
 @bp.post("/recipes/<slug>/sync")
+@limit_saves
 def sync_from_upstream(slug: str):
     """Merge the parent's changes into the fork (three-way), with a person's resolutions if any."""
     author = acting_user()
@@ -169,6 +172,7 @@ def sync_from_upstream(slug: str):
         else whole_number(upstream_revision, "upstream_revision"),
         resolutions=data.get("resolutions"),
         summary=data.get("summary"),
+        review_policy=current_app.config["REVIEW_POLICY"],
     )
     if not outcome.changed:
         return jsonify({"changed": False, "revision": outcome.revision.number})
@@ -197,6 +201,7 @@ def compare():
 
 
 @bp.post("/recipes/<slug>/proposals")
+@limit_saves
 def propose(slug: str):
     """Propose a fork's local changes to its parent recipe."""
     author = acting_user()
@@ -256,6 +261,7 @@ def comment(proposal_id: str):
 
 
 @bp.post("/proposals/<proposal_id>/accept")
+@limit_saves
 def accept(proposal_id: str):
     """Merge a proposal into its target recipe (editors); conflicts need ``resolutions``."""
     author = acting_user()

@@ -13,11 +13,20 @@ from recipes import editing, queries, validation
 from recipes.diffing import diff_ops
 from recipes.editing import SaveOutcome
 from recipes.errors import EditConflict
-from recipes.models import Recipe
+from recipes.models import Recipe, Revision
 from recipes.policy import require
+from recipes.visibility import (
+    can_see_revision,
+    latest_visible,
+    require_recipe_visible,
+    require_visible,
+    shown_revision,
+)
 
+from ..auth import current_domain_user
 from ..db import get_session
 from ..markdown import mark_missing_links, render_markdown, wikilink_targets
+from ..security import limit_saves
 from .common import (
     acting_user,
     checked_slug,
@@ -35,14 +44,22 @@ bp = Blueprint("api_recipes", __name__)
 
 
 def recipe_answer(recipe: Recipe, status: int = 200, **extra):
-    """The recipe as readers see it (published revision), with ``extra`` fields."""
-    content = queries.revision_content(get_session(), recipe.published_revision)
+    """The recipe as readers see it (published revision), with ``extra`` fields.
+
+    A recipe not yet published exists only for its author and reviewers, who get its first revision.
+    """
+    shown = recipe.published_revision or shown_revision(current_domain_user(), recipe)
+    content = queries.revision_content(get_session(), shown)
     return jsonify({**recipe_dict(recipe, content), **extra}), status
 
 
-def created_answer(recipe: Recipe):
-    """201 with a new recipe and its address in ``Location``."""
-    response, status = recipe_answer(recipe, 201)
+def created_answer(recipe: Recipe, revision: Revision | None = None):
+    """201 with a new recipe and its address in ``Location``; 202 when its first revision awaits review."""
+    if revision is not None and revision.status == "pending":
+        pending = {"status": "pending", "revision": revision.number, "slug": recipe.slug}
+        response, status = jsonify(pending), 202
+    else:
+        response, status = recipe_answer(recipe, 201)
     response.headers["Location"] = url_for("api_recipes.get_recipe", slug=recipe.slug)
     return response, status
 
@@ -73,6 +90,7 @@ def list_recipes():
 
 
 @bp.post("/recipes")
+@limit_saves
 def create_recipe():
     """Create a recipe; its slug is made from its title."""
     author = acting_user()
@@ -87,8 +105,9 @@ def create_recipe():
         tags=data.get("tags"),
         language=data.get("language"),
         region=optional_slug(data, "region"),
+        review_policy=current_app.config["REVIEW_POLICY"],
     )
-    return created_answer(outcome.recipe)
+    return created_answer(outcome.recipe, outcome.revision)
 
 
 @bp.get("/recipes/<slug>")
@@ -98,6 +117,7 @@ def get_recipe(slug: str):
 
 
 @bp.put("/recipes/<slug>")
+@limit_saves
 def update_recipe(slug: str):
     """Save a new text of a recipe edited from ``base_revision``."""
     author = acting_user()
@@ -117,6 +137,7 @@ def update_recipe(slug: str):
             title=data.get("title"),
             tags=data.get("tags"),
             upstream_revision=upstream_revision,
+            review_policy=current_app.config["REVIEW_POLICY"],
         )
     except EditConflict as conflict:
         # wiki.errors puts an error's details at the top level of the answer: make them JSON.
@@ -128,10 +149,12 @@ def update_recipe(slug: str):
 @bp.get("/recipes/<slug>/revisions")
 def list_revisions(slug: str):
     """List a recipe's revisions, newest first; ``before`` is the number of the last one seen."""
-    session = get_session()
+    session, viewer = get_session(), current_domain_user()
     recipe = queries.get_recipe(session, checked_slug(slug))
+    require_recipe_visible(viewer, recipe)
     page = queries.history(session, recipe, limit=number_arg("limit"), before=number_arg("before"))
-    return jsonify({"items": [revision_dict(revision) for revision in page.items], "next": page.next})
+    items = [revision_dict(revision, visible=can_see_revision(viewer, revision)) for revision in page.items]
+    return jsonify({"items": items, "next": page.next})
 
 
 @bp.get("/recipes/<slug>/revisions/<number>")
@@ -140,6 +163,7 @@ def get_revision(slug: str, number: str):
     session = get_session()
     recipe = queries.get_recipe(session, checked_slug(slug))
     revision = queries.get_revision(session, recipe, whole_number(number, "revision number"))
+    require_visible(current_domain_user(), revision)
     return jsonify(revision_with_content(revision, queries.revision_content(session, revision)))
 
 
@@ -149,18 +173,26 @@ def diff(slug: str):
 
     The diff of revision 1 with what came before it is from the empty text, with ``"from": null``.
     """
-    session = get_session()
+    session, viewer = get_session(), current_domain_user()
     recipe = queries.get_recipe(session, checked_slug(slug))
-    to_number = number_arg("to") or recipe.head_number
+    to_number = number_arg("to") or latest_visible(viewer, recipe).number
     from_number = number_arg("from") or (to_number - 1 or None)
-    new = queries.revision_content(session, queries.get_revision(session, recipe, to_number)).text
+    new = queries.revision_content(session, _visible_revision(recipe, to_number)).text
     old = ""
     if from_number is not None:
-        old = queries.revision_content(session, queries.get_revision(session, recipe, from_number)).text
+        old = queries.revision_content(session, _visible_revision(recipe, from_number)).text
     return jsonify({"from": from_number, "to": to_number, "ops": ops_between(old, new)})
 
 
+def _visible_revision(recipe: Recipe, number: int) -> Revision:
+    """Revision ``number`` of the recipe, if the asker may see it (else as if it did not exist)."""
+    revision = queries.get_revision(get_session(), recipe, number)
+    require_visible(current_domain_user(), revision)
+    return revision
+
+
 @bp.post("/recipes/<slug>/revert")
+@limit_saves
 def revert(slug: str):
     """Make a new revision equal to an older one."""
     author = acting_user()
@@ -172,6 +204,7 @@ def revert(slug: str):
         number=whole_number(required(data, "revision"), "revision"),
         render=render_markdown,
         summary=data.get("summary"),
+        review_policy=current_app.config["REVIEW_POLICY"],
     )
     return _saved_answer(outcome)
 

@@ -47,18 +47,21 @@ def recipe_dict(recipe: Recipe, content: BlobContent) -> dict[str, Any]:
     return {**recipe_summary(recipe), "body": content.text, "html": content.html}
 
 
-def revision_dict(revision: Revision) -> dict[str, Any]:
-    """A revision as history lists it, without its text."""
+def revision_dict(revision: Revision, *, visible: bool = True) -> dict[str, Any]:
+    """A revision as history lists it, without its text.
+
+    One the asker may not see (awaiting review, rejected) is listed without its summary and title.
+    """
     return {
         "number": revision.number,
         "author": revision.author.name,
-        "summary": revision.summary,
+        "summary": revision.summary if visible else "",
         "created_at": iso_time(revision.created_at),
         "status": revision.status,
         "size": revision.size,
         "size_delta": revision.size_delta,
         "kind": revision.kind,
-        "title": revision.title,
+        "title": revision.title if visible else None,
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from recipes import forks, lineage, proposals, sync
+from recipes import discovery, forks, lineage, proposals, sync
 from recipes.diffing import diff_rows, hunks
 from recipes.errors import EditConflict, Forbidden, Invalid, LevainError, MergeConflict, TooLarge
 from recipes.policy import allowed, require
@@ -21,6 +21,7 @@ from ..auth import current_domain_user, safe_next
 from ..db import get_session
 from ..errors import STATUS_BY_CODE
 from ..markdown import render_markdown
+from ..security import limit_saves
 from .common import form_text, load_recipe, revision_arg
 
 bp = Blueprint("forks", __name__)
@@ -46,6 +47,7 @@ def _number(name: str, what: str) -> int | None:
 
 
 @bp.route("/recipes/<slug>/fork", methods=["GET", "POST"])
+@limit_saves
 def fork(slug: str):
     """Show the form that forks a recipe into a region; fork it."""
     recipe = load_recipe(slug)
@@ -96,8 +98,10 @@ def add_region():
 @bp.get("/regions/<slug>")
 def region(slug: str):
     """Show a region's recipes: origins and variants, each with how far behind its upstream it is."""
-    found = lineage.region_recipes(get_session(), checked_slug(slug))
-    return render_template("forks/region.html", region=found.region, recipes=found.recipes)
+    session = get_session()
+    found = lineage.region_recipes(session, checked_slug(slug))
+    tags = discovery.tags_in_use(session, region_id=found.region.id)
+    return render_template("forks/region.html", region=found.region, recipes=found.recipes, tags=tags)
 
 
 @bp.get("/recipes/<slug>/lineage")
@@ -108,6 +112,7 @@ def show_lineage(slug: str):
 
 
 @bp.route("/recipes/<slug>/sync", methods=["GET", "POST"])
+@limit_saves
 def sync_page(slug: str):
     """Preview the merge of upstream changes into a variant; save it with the person's resolutions."""
     if request.method == "GET":
@@ -124,6 +129,7 @@ def sync_page(slug: str):
             upstream_revision=upstream,
             resolutions=resolutions or None,
             summary=form_text("summary"),
+            review_policy=current_app.config["REVIEW_POLICY"],
         )
     except FORM_REFUSALS as error:
         # The page again, merged afresh (the variant may have moved), with what the person typed.
@@ -174,6 +180,7 @@ def compare():
 
 
 @bp.route("/recipes/<slug>/proposals", methods=["GET", "POST"])
+@limit_saves
 def recipe_proposals(slug: str):
     """List the proposals from and to a recipe; propose a variant's local changes to its parent."""
     recipe = load_recipe(slug)
@@ -240,6 +247,7 @@ def comment(proposal_id: str):
 
 
 @bp.post("/proposals/<proposal_id>/accept")
+@limit_saves
 def accept(proposal_id: str):
     """Merge a proposal into its target recipe, with the reviewer's resolutions of any conflict."""
     resolutions = request.form.getlist("resolution")

@@ -1,0 +1,94 @@
+"""Blocks and roles: moderators stop an account from changing anything; admins change roles.
+
+A *block* has a reason and an optional expiry; while it is in force ``recipes.policy`` refuses every
+change by that account, telling it why and until when. A moderator blocks only accounts of a lower
+role than their own, never their own. Each block, unblock and role change is recorded in recent
+changes and the audit log.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from .accounts import get_user, validate_role
+from .changes import record_change
+from .editing import write_transaction
+from .errors import Forbidden, Invalid
+from .models import Block, User
+from .policy import is_in_force, require, role_rank, until
+from .sanctions import clean_expiry, clean_reason
+
+
+def block_user(
+    session: Session, name: str, *, moderator: User, reason: object, expires: object = None
+) -> Block:
+    """Block account ``name`` until ``expires`` (None: until unblocked), saying why."""
+    require(moderator, "block")
+    reason, expires_at = clean_reason(reason), clean_expiry(expires)
+    with write_transaction(session):
+        target = get_user(session, name)
+        if target.id == moderator.id:
+            raise Invalid("You cannot block yourself.")
+        if role_rank(target.role) >= role_rank(moderator.role):
+            raise Forbidden(f"{target.name} is a {target.role}: only a higher role may block them.")
+        block = session.get(Block, target.id) or Block(user_id=target.id)
+        block.reason, block.expires_at, block.blocked_by_id = reason, expires_at, moderator.id
+        session.add(block)
+        session.flush()
+        session.expire(target, ["block"])
+        record_change(
+            session,
+            type="block",
+            user=moderator,
+            target_user=target,
+            summary=f"{target.name} bloqué {until(expires_at)}",
+            reason=reason,
+        )
+    return block
+
+
+def unblock_user(session: Session, name: str, *, moderator: User, reason: object = "") -> User:
+    """Lift the block of account ``name``."""
+    require(moderator, "block")
+    reason = clean_reason(reason) if reason else ""
+    with write_transaction(session):
+        target = get_user(session, name)
+        block = session.get(Block, target.id)
+        if block is None or not is_in_force(block.expires_at):
+            raise Invalid(f"{target.name} is not blocked.")
+        session.delete(block)
+        session.flush()
+        session.expire(target, ["block"])
+        record_change(
+            session,
+            type="unblock",
+            user=moderator,
+            target_user=target,
+            summary=f"{target.name} débloqué",
+            reason=reason,
+        )
+    return target
+
+
+def block_in_force(user: User) -> Block | None:
+    """The user's block if it still applies."""
+    block = user.block
+    return block if block is not None and is_in_force(block.expires_at) else None
+
+
+def change_role(session: Session, name: str, role: object, *, admin: User) -> User:
+    """Give account ``name`` another role; an admin does not change their own (nobody would be left)."""
+    require(admin, "manage_users")
+    role = validate_role(role)
+    with write_transaction(session):
+        target = get_user(session, name)
+        if target.id == admin.id:
+            raise Invalid("You cannot change your own role; ask another admin.")
+        previous = target.role
+        if previous != role:
+            target.role = role
+            session.flush()
+            record_change(
+                session, type="role", user=admin, target_user=target, summary=f"{previous} → {role}"
+            )
+    return target
