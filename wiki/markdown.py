@@ -25,6 +25,7 @@ import nh3
 from mistune.core import BlockState, InlineState
 from mistune.inline_parser import InlineParser
 
+from recipes.images import is_media_path
 from recipes.slugs import slugify
 
 RECIPE_PATH_PREFIX = "/recipes/"
@@ -117,10 +118,14 @@ class LevainRenderer(mistune.HTMLRenderer):
         return url if is_safe_url(url) else "#"
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
-        # An <img src="#"> would fetch the page itself; show the alternative text instead.
-        if not is_safe_url(url):
-            return text
-        return super().image(text, url, title)
+        # Only the wiki's own pictures are shown: a picture from elsewhere would tell its site who
+        # reads the recipe, and may change or vanish. It becomes a link to it; an unsafe one, its text
+        # (an <img src="#"> would fetch the page itself).
+        if is_media_path(url):
+            return super().image(text, url, title)
+        if is_safe_url(url):
+            return self.link(text, url, title)
+        return text
 
     def render_token(self, token: dict[str, Any], state: BlockState) -> str:
         if token["type"] == "heading":
@@ -223,6 +228,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     # could borrow the site's own styles, so it is dropped.
     if tag == "code" and attribute == "class":
         return value if _LANGUAGE_CLASS.fullmatch(value) else None
+    if tag == "img" and attribute == "src":
+        return value if is_media_path(value) else None
     return value
 
 
