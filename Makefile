@@ -2,8 +2,11 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 LEVAIN := $(VENV)/bin/levain
+PYBABEL := $(VENV)/bin/pybabel
+# The interface's message catalogues: the .po files are written by people, the .mo files built here.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean messages
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -17,19 +20,27 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PYTHON) -m pip install --quiet -e '.[test]'
 	touch $@
 
-run: $(VENV)/.installed
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(PYBABEL) compile --statistics -l $* -i $< -o $@
+
+run: $(VENV)/.installed $(CATALOGUES)
 	$(LEVAIN) init
 	$(LEVAIN) demo --if-empty
 	$(LEVAIN) serve
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(CATALOGUES)
 	$(PYTHON) -m pytest
 
 bench: $(VENV)/.installed-test
 	$(PYTHON) bench/run.py
 
+# Gather the interface strings again and add the new ones to every catalogue, for translating.
+messages: $(VENV)/.installed
+	$(PYBABEL) -q extract -F babel.cfg -k _l --sort-by-file --project=Levain -o translations/messages.pot .
+	$(PYBABEL) -q update -i translations/messages.pot -d translations
+
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache $(CATALOGUES)

@@ -123,7 +123,10 @@ def app(db_url, tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client whose requests ask for the English interface, the language the assertions read."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 PASSWORD = "correct horse battery"

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from pathlib import Path
+
+from flask import Flask, Response, request
 from flask_babel import Babel
+
+from . import formatting
 
 LANGUAGES = ("fr", "en")
 LANGUAGE_COOKIE = "levain_lang"
+# The catalogues: messages.po in the repository, messages.mo compiled from it by the build (make).
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
 babel = Babel()
 
 
 def select_locale() -> str:
+    """The visitor's choice (the switch's cookie), else the best of the browser's languages, else French."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or "fr"
 
 
+def vary_on_language(response: Response) -> Response:
+    """Tell caches that a page depends on the browser's languages and the language cookie."""
+    if response.mimetype == "text/html":
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
+    app.after_request(vary_on_language)
+    formatting.init_app(app)

@@ -3,33 +3,41 @@
 Nothing a person typed is lost: a form the domain refuses (an empty title, a text saved by someone
 else in the meantime, a session that expired) comes back with their text in the editor, a sentence
 saying why, and a 4xx status. An edit conflict shows the text saved meanwhile and how it differs.
+A save the database could not write (read-only or full storage) comes back the same way, with a 503
+or 507 status.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError
 
-from recipes import editing, queries
+from recipes import discovery, editing, images, queries
 from recipes.diffing import diff_rows, hunks
-from recipes.errors import EditConflict, LevainError, NotFound
-from recipes.models import LANGUAGES, Recipe
+from recipes.errors import EditConflict, LevainError
+from recipes.models import LANGUAGES, Recipe, utcnow
 from recipes.policy import allowed, require
 from recipes.regions import list_regions
 from recipes.starter import STARTERS, starter_text
+from recipes.visibility import latest_visible, require_recipe_visible, require_visible, shown_revision
 
 from ..api.common import whole_number
 from ..auth import current_domain_user
 from ..db import get_session
-from ..errors import STATUS_BY_CODE
-from ..markdown import render_markdown, table_of_contents
-from .common import form_text, load_recipe, revision_arg, revision_html, template_globals
+from ..errors import STATUS_BY_CODE, database_failure_answer
+from ..markdown import render_markdown
+from ..security import limit_saves
+from .common import contents_of, form_text, load_recipe, revision_arg, revision_html, template_globals
+from .moderation import history_notes, recipe_notices
 
 bp = Blueprint("recipes", __name__)
 bp.app_context_processor(template_globals)
 
 HISTORY_PAGE_SIZE = 50
 RECENT_RECIPES_SHOWN = 20
+POPULAR_RECIPES_SHOWN = 8
+TAGS_SHOWN = 40
 # A short recipe reads fine without a table of contents.
 MIN_HEADINGS_FOR_CONTENTS = 3
 EDITOR_FIELDS = ("title", "language", "region", "tags", "summary", "body", "base_revision")
@@ -37,24 +45,35 @@ EDITOR_FIELDS = ("title", "language", "region", "tags", "summary", "body", "base
 
 @bp.get("/")
 def home():
-    """Show the recipes changed most recently."""
-    recipes = queries.recent_recipes(get_session(), limit=RECENT_RECIPES_SHOWN)
-    return render_template("recipes/home.html", recipes=recipes)
+    """Show the recipes changed most recently, the popular ones, the regions and the tags."""
+    session = get_session()
+    return render_template(
+        "recipes/home.html",
+        recipes=queries.recent_recipes(session, limit=RECENT_RECIPES_SHOWN),
+        popular=discovery.popular_recipes(session, now=utcnow(), limit=POPULAR_RECIPES_SHOWN),
+        regions=discovery.regions_in_use(session),
+        tags=discovery.tags_in_use(session, limit=TAGS_SHOWN),
+    )
 
 
 @bp.get("/recipes/<slug>")
 def show(slug: str):
-    """Show the published revision of a recipe."""
+    """Show the published revision of a recipe (to its author, their own edit awaiting review)."""
     recipe = load_recipe(slug)
-    revision = recipe.published_revision
-    if revision is None:
-        raise NotFound("This recipe has no revision readers may see yet.")
+    revision = shown_revision(current_domain_user(), recipe)
     html = revision_html(get_session(), revision)
-    contents = table_of_contents(html)
+    contents = contents_of(html)
     if len(contents) < MIN_HEADINGS_FOR_CONTENTS:
-        contents = []
+        contents = ()
+    pictures = images.recipe_pictures(get_session(), recipe, html, current_app.config["REVIEW_POLICY"])
     return render_template(
-        "recipes/show.html", recipe=recipe, revision=revision, html=html, contents=contents
+        "recipes/show.html",
+        recipe=recipe,
+        revision=revision,
+        html=html,
+        contents=contents,
+        pictures=pictures,
+        **recipe_notices(recipe, revision),
     )
 
 
@@ -75,6 +94,15 @@ def _refused(form: dict, error: LevainError, recipe: Recipe | None = None):
     return _editor_page(form, recipe, error=error.message), STATUS_BY_CODE.get(error.code, 400)
 
 
+def _not_written(form: dict, error: DBAPIError, recipe: Recipe | None = None):
+    """The editor again when the database could not write the save; other database errors go on."""
+    answer = database_failure_answer(error)
+    if answer is None:
+        raise error
+    code, message = answer
+    return _editor_page(form, recipe, error=message), STATUS_BY_CODE[code]
+
+
 def _saved(outcome: editing.SaveOutcome):
     """Tell what the save did and go to the recipe."""
     if not outcome.changed:
@@ -89,12 +117,18 @@ def _saved(outcome: editing.SaveOutcome):
 
 
 @bp.route("/recipes/new", methods=["GET", "POST"])
+@limit_saves
 def new():
     """Show the editor for a new recipe, prefilled with the starter template; create the recipe."""
     if request.method == "GET":
         require(current_domain_user(), "create")
         language = request.args.get("language") if request.args.get("language") in LANGUAGES else "fr"
-        form = {"title": request.args.get("title", ""), "language": language, "body": starter_text(language)}
+        form = {
+            "title": request.args.get("title", ""),
+            "language": language,
+            "region": request.args.get("region", ""),  # from a region's page; the select shows only real ones
+            "body": starter_text(language),
+        }
         return _editor_page(form)
     form = _submitted_form()
     try:
@@ -108,13 +142,17 @@ def new():
             tags=form["tags"],
             language=form["language"] or None,
             region=form["region"] or None,
+            review_policy=current_app.config["REVIEW_POLICY"],
         )
     except LevainError as error:
         return _refused(form, error)
+    except DBAPIError as error:
+        return _not_written(form, error)
     return _saved(outcome)
 
 
 @bp.route("/recipes/<slug>/edit", methods=["GET", "POST"])
+@limit_saves
 def edit(slug: str):
     """Show the editor with the current text; save an edit, or show the conflict with a newer one."""
     recipe = load_recipe(slug)
@@ -141,11 +179,14 @@ def edit(slug: str):
             title=form["title"],
             # A form without the field (a script's) leaves the tags as they are, rather than clearing them.
             tags=form["tags"] if "tags" in request.form else None,
+            review_policy=current_app.config["REVIEW_POLICY"],
         )
     except EditConflict as conflict:
         return _conflict_page(recipe, form, conflict), 409
     except LevainError as error:
         return _refused(form, error, recipe)
+    except DBAPIError as error:
+        return _not_written(form, error, recipe)
     return _saved(outcome)
 
 
@@ -168,11 +209,18 @@ def _conflict_page(recipe: Recipe, form: dict, conflict: EditConflict) -> str:
 def history(slug: str):
     """List a recipe's revisions, newest first, 50 to a page."""
     recipe = load_recipe(slug)
+    viewer = current_domain_user()
+    require_recipe_visible(viewer, recipe)
     before = revision_arg("before", "revision to list the history before")
     page = queries.history(get_session(), recipe, limit=HISTORY_PAGE_SIZE, before=before)
-    can_revert = allowed(current_domain_user(), "revert", recipe)
+    can_revert = allowed(viewer, "revert", recipe)
     return render_template(
-        "recipes/history.html", recipe=recipe, page=page, before=before, can_revert=can_revert
+        "recipes/history.html",
+        recipe=recipe,
+        page=page,
+        before=before,
+        can_revert=can_revert,
+        **history_notes(page.items),
     )
 
 
@@ -182,6 +230,7 @@ def revision(slug: str, number: str):
     recipe = load_recipe(slug)
     session = get_session()
     shown = queries.get_revision(session, recipe, whole_number(number, "revision number"))
+    require_visible(current_domain_user(), shown)
     return render_template(
         "recipes/revision.html", recipe=recipe, revision=shown, html=revision_html(session, shown)
     )
@@ -191,11 +240,14 @@ def revision(slug: str, number: str):
 def diff(slug: str):
     """Show what changed between two revisions (previous and head by default), inline or side by side."""
     recipe = load_recipe(slug)
-    to_number = revision_arg("to", "revision to compare to") or recipe.head_number
+    viewer = current_domain_user()
+    to_number = revision_arg("to", "revision to compare to") or latest_visible(viewer, recipe).number
     from_number = revision_arg("from", "revision to compare from") or max(to_number - 1, 1)
     session = get_session()
     # Older first, whichever way round the two were picked.
     old, new = (queries.get_revision(session, recipe, n) for n in sorted((from_number, to_number)))
+    require_visible(viewer, old)
+    require_visible(viewer, new)
     old_text = queries.revision_content(session, old).text
     new_text = queries.revision_content(session, new).text
     rows = diff_rows(old_text, new_text, timeout=current_app.config["DIFF_TIMEOUT"])
@@ -204,6 +256,7 @@ def diff(slug: str):
 
 
 @bp.post("/recipes/<slug>/revert")
+@limit_saves
 def revert(slug: str):
     """Make a new revision equal to an older one."""
     recipe = load_recipe(slug)
@@ -214,6 +267,7 @@ def revert(slug: str):
         number=whole_number(form_text("revision"), "revision to go back to"),
         render=render_markdown,
         summary=form_text("summary"),
+        review_policy=current_app.config["REVIEW_POLICY"],
     )
     return _saved(outcome)
 

@@ -122,6 +122,25 @@
     });
   });
 
+  // The toolbar is one Tab stop; the arrow keys, Home and End move between its buttons, as in the
+  // WAI-ARIA toolbar pattern, so that reaching the text does not take a dozen Tabs.
+  var toolbarButtons = Array.prototype.slice.call(form.querySelectorAll(".toolbar button"));
+  toolbarButtons.forEach(function (button, index) {
+    button.tabIndex = index === 0 ? 0 : -1;
+    button.addEventListener("keydown", function (event) {
+      var last = toolbarButtons.length - 1;
+      var target = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: last }[event.key];
+      if (target === undefined) {
+        return;
+      }
+      event.preventDefault();
+      var next = toolbarButtons[(target + toolbarButtons.length) % toolbarButtons.length];
+      button.tabIndex = -1;
+      next.tabIndex = 0;
+      next.focus();
+    });
+  });
+
   /* --- Starter template in the chosen language (new recipes only) --------------------------- */
 
   var language = document.getElementById("language");
