@@ -50,7 +50,8 @@ def refresh_index(app: Flask) -> int:
 
 
 def _refresh_after_write(response: Response) -> Response:
-    if request.method in UNSAFE_METHODS:
+    # A request that failed on the server's side saved nothing; its database may well be unreachable.
+    if request.method in UNSAFE_METHODS and response.status_code < 500:
         refresh_index(current_app)
     return response
 

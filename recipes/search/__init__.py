@@ -25,7 +25,7 @@ from .interface import (
     make_request,
 )
 from .query import ParsedQuery, parse_query
-from .service import DriftReport, check_index, open_index, search_recipes
+from .service import DriftReport, check_index, open_index, prepare_index, search_recipes
 
 __all__ = [
     "DriftReport",
@@ -41,5 +41,6 @@ __all__ = [
     "make_request",
     "open_index",
     "parse_query",
+    "prepare_index",
     "search_recipes",
 ]

@@ -1,6 +1,6 @@
 """Search documents: what the index holds for each recipe, built from the database alone.
 
-A recipe is *searchable* when it has a published revision and that revision is approved: its
+A recipe is *searchable* when it is not deleted and its published revision is approved: its
 *document* is that revision's title and text (never a pending or rejected head), the recipe's
 region, tags and language, and the *lineage root* (the origin its variants share, so that results
 group them). The document's *digest* fingerprints everything but the text, which the published
@@ -119,7 +119,7 @@ def _searchable() -> Select:
         )
         .join(Revision, Revision.id == Recipe.published_revision_id)
         .outerjoin(Region, Region.id == Recipe.region_id)
-        .where(Revision.status == "approved")
+        .where(Revision.status == "approved", Recipe.deleted_at.is_(None))
     )
 
 

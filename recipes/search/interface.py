@@ -10,7 +10,7 @@ Glossary:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -140,8 +140,13 @@ class SearchIndex(Protocol):
     def search(self, session: Session, query: ParsedQuery, request: SearchRequest) -> SearchResults:
         """The page of results the request asks for (no suggestion, never relaxed)."""
 
-    def matches(self, session: Session, query: ParsedQuery, request: SearchRequest) -> bool | None:
-        """Whether any recipe matches; None when the query has no word to look for (stop words only)."""
+    def matches(
+        self, session: Session, queries: Sequence[ParsedQuery], request: SearchRequest
+    ) -> list[bool | None]:
+        """Whether any recipe matches each query; None for a query with no word to look for (stop words only).
+
+        One call for several queries: asking them together costs the backend one round, not one each.
+        """
 
     def apply_outbox(self, session: Session, *, lock_timeout: float) -> int:
         """Bring waiting saves into the index; 0 when another writer holds the lock past the timeout."""

@@ -4,8 +4,8 @@ Every app server shares it; nothing is kept on local disk. A document's vector i
 language's configuration (``levain_french``, ``levain_english``: unaccent, then the stemmer), the
 title weighted A and the text D, so that ``ts_rank`` puts title matches first; the title also has
 a small vector of its own, cheap to test on every match. The text itself is in ``search_texts``,
-read for snippets only, so that the rows a search reads for every match stay small. The SQL is in
-``postgres_queries``: one statement per search.
+read for snippets only, so that the rows a search reads for every match stay small. Queries become
+tsqueries in ``postgres_tsqueries``; the search is one statement of ``postgres_queries``.
 
 Writers take a transaction-level advisory lock (with ``lock_timeout``) so that one at a time builds
 documents from the committed state and writes them; a rebuild replaces every row in one
@@ -14,7 +14,7 @@ transaction, which readers see all at once when it commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from html import escape
 
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from . import outbox, vocabulary
 from . import postgres_queries as sql
+from . import postgres_tsqueries as tsqueries
 from .documents import SearchDocument, documents_for, iter_documents
 from .interface import Hit, SearchRequest, SearchResults, SearchUnavailable, Variant
 from .models import SearchDocumentRow as Document
@@ -80,8 +81,8 @@ class PostgresIndex:
         # The vectors are made from the bound title and text, in the same INSERT as the row.
         language, title, text = bindparam("language"), bindparam("title"), bindparam("text")
         values = {name: bindparam(name) for name in _row(documents[0])}
-        values["vector"] = sql.vector_of(language, title, text)
-        values["title_vector"] = sql.title_vector_of(language, title)
+        values["vector"] = tsqueries.vector_of(language, title, text)
+        values["title_vector"] = tsqueries.title_vector_of(language, title)
         _upsert(session, insert(Document).values(values), rows)
         _upsert(session, insert(SearchText).values(recipe_id=bindparam("recipe_id"), body=text), rows)
         vocabulary.remember(session, vocabulary.words_of(documents))
@@ -113,30 +114,35 @@ class PostgresIndex:
     def indexed_digests(self, session: Session) -> dict[int, str]:
         return dict(session.execute(select(Document.recipe_id, Document.digest)).all())
 
-    def _resolved(self, session: Session, query: ParsedQuery) -> sql.Resolved | None:
-        """The query's tsqueries, or None when it has no word to look for in any language."""
-        if query.is_empty:
-            return None
-        resolved = sql.resolved(session.execute(sql.resolve_statement(query)).one())
-        return None if resolved.is_empty else resolved
+    def _resolved(self, session: Session, queries: Sequence[ParsedQuery]) -> list[tsqueries.Resolved | None]:
+        """The tsqueries of each query, in one statement; None for one with no word to look for."""
+        asked = [query for query in queries if not query.is_empty]
+        row = session.execute(tsqueries.resolve_statement(asked)).one() if asked else ()
+        found = iter(tsqueries.resolved(row))
+        resolved = [None if query.is_empty else next(found) for query in queries]
+        return [None if r is None or r.is_empty else r for r in resolved]
 
-    def matches(self, session: Session, query: ParsedQuery, request: SearchRequest) -> bool | None:
-        resolved = self._resolved(session, query)
-        if resolved is None:
-            return None
+    def matches(
+        self, session: Session, queries: Sequence[ParsedQuery], request: SearchRequest
+    ) -> list[bool | None]:
+        resolved = self._resolved(session, queries)
+        probes = [sql.exists_clause(r, request) for r in resolved if r is not None]
+        if not probes:
+            return [None] * len(queries)
         with _search_planning(session):
-            return session.scalar(sql.exists_statement(resolved, request))
+            answers = iter(session.execute(select(*probes)).one())
+        return [None if r is None else next(answers) for r in resolved]
 
     def search(self, session: Session, query: ParsedQuery, request: SearchRequest) -> SearchResults:
-        resolved = self._resolved(session, query)
+        resolved = self._resolved(session, [query])[0]
         if resolved is None:
             return SearchResults(request)
         with _search_planning(session):
-            rows = session.execute(sql.search_statement(resolved, request)).all()
+            rows = session.execute(*sql.search_statement(resolved, request)).all()
             if rows:
                 statistics = rows[0][-4:]
             elif request.page > 1:  # past the last page: the statistics came with no row
-                statistics = session.execute(sql.statistics_statement(resolved, request)).one()
+                statistics = session.execute(*sql.statistics_statement(resolved, request)).one()
             else:
                 return SearchResults(request)
         total, regions, tags, languages = statistics
@@ -168,8 +174,10 @@ def _search_planning(session: Session) -> Iterator[None]:
     statements gain from them. Plans are made for each search's own words: the driver prepares a
     statement run often, and a generic plan knows nothing of how common the words are.
     """
-    before = session.execute(select(*[func.current_setting(name) for name in SEARCH_PLANNING])).one()
-    session.execute(select(*[func.set_config(name, value, True) for name, value in SEARCH_PLANNING.items()]))
+    # One statement reads the settings, then changes them: PostgreSQL computes a select list in order.
+    readings = [func.current_setting(name) for name in SEARCH_PLANNING]
+    changes = [func.set_config(name, value, True) for name, value in SEARCH_PLANNING.items()]
+    before = session.execute(select(*readings, *changes)).one()[: len(SEARCH_PLANNING)]
     try:
         yield
     finally:

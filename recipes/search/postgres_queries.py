@@ -1,15 +1,16 @@
-"""The SQL of the PostgreSQL search backend: tsqueries from a ParsedQuery, and the one search statement.
+"""The SQL of the PostgreSQL search backend: the search statement, from a query's tsqueries.
 
-A query is first *resolved*: compiled per language with ``phraseto_tsquery`` in that language's
-configuration (a stop word gives an empty tsquery, which combines as nothing) and read back as
-text, the wanted words apart from the excluded ones. Each recipe is matched by the tsqueries of its
-own language; languages whose tsqueries are the same share one index scan, a language with no
-word to look for is not scanned at all.
+Each recipe is matched by the tsqueries of its own language (``postgres_tsqueries``); languages
+whose tsqueries are the same share one index scan, a language with no word to look for is not
+scanned at all.
 
-The search statement finds every match once (CTE ``matched``: counted by lineage and by facet),
+The search statement finds every match once (CTE ``matched``, each with the size of its lineage),
 ranks a bounded set of candidates by ``ts_rank`` on the wanted words (a query with exclusions would
 rank 0), places each in its lineage (CTE ``ranked``) and returns the rows of the page's lineages
 with their snippets (``ts_headline``) and, in every row, the number of lineages and the facets.
+The GIN index decides phrases by their words alone; only the recipes without the phrase in their
+title have their whole vector read to check it. Each shape of search statement is built once and
+run with bound values (see ``search_statement``).
 """
 
 from __future__ import annotations
@@ -17,21 +18,37 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Text, any_, case, exists, func, literal, literal_column, or_, select, union_all
-from sqlalchemy.dialects.postgresql import JSON, REGCONFIG, TSQUERY
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    Text,
+    any_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import JSON, TSQUERY
 
 from ..models import LANGUAGES
 from .interface import MAX_VARIANTS_LISTED, SearchRequest
-from .models import SearchDocumentRow as Document
-from .models import SearchText
-from .query import Clause, ParsedQuery
+from .models import SearchDocumentRow, SearchText
+from .postgres_tsqueries import Resolved, configuration, is_phrase, tsquery_literal, without_positions
 
-CONFIGURATIONS = {"fr": "levain_french", "en": "levain_english"}
+# Core tables: statements built on them cost far less to build than on the ORM classes.
+documents, texts = SearchDocumentRow.__table__, SearchText.__table__
 # Ranking by the whole text is exact up to this many matches (see _ranked), and beyond it for as
 # many candidates per hit of the pages up to the one asked for.
-EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT = 500, 3
+EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT = 200, 3
 SNIPPET_SOURCE_LENGTH = 20_000
+# The columns read for every match, and for each hit shown.
+_MATCHED = ("recipe_id", "root_id", "region_slug", "language", "tags", "updated_at")
+_SHOWN = ("updated_at", "slug", "title", "region_slug", "region_name", "language", "tags")
 # Matches are marked with two control characters (stripped from every document's text) and turned
 # into <mark> once the snippet is escaped: ts_headline itself escapes nothing.
 MARK_START, MARK_END = "\x01", "\x02"
@@ -41,234 +58,262 @@ HEADLINE_OPTIONS = (
 )
 
 
-def configuration(language: str):
-    return literal(CONFIGURATIONS[language], REGCONFIG)
-
-
-def _configuration_of(language):
-    return case(
-        *[(language == code, configuration(code)) for code in LANGUAGES[1:]],
-        else_=configuration(LANGUAGES[0]),
-    )
-
-
-def title_vector_of(language, title):
-    """The tsvector of a title, weight A, in its language's configuration."""
-    # Weights are of type "char", which an untyped SQL literal becomes and a bound string does not.
-    return func.setweight(func.to_tsvector(_configuration_of(language), title), literal_column("'A'"))
-
-
-def vector_of(language, title, body):
-    """The tsvector of a title (weight A) and a text (weight D), in their language's configuration."""
-    body_vector = func.setweight(func.to_tsvector(_configuration_of(language), body), literal_column("'D'"))
-    return title_vector_of(language, title).op("||")(body_vector)
-
-
 @dataclass(frozen=True)
-class Resolved:
-    """A query's tsqueries as text, per language: what is ``wanted``, what is ``unwanted`` ("" if nothing)."""
+class _Branch:
+    """One index scan: its languages and the SQL of its tsqueries (``*_loose``: set for phrases only)."""
 
-    wanted: dict[str, str]
-    unwanted: dict[str, str]
-
-    @property
-    def is_empty(self) -> bool:
-        """True when no language has a word to look for (stop words only)."""
-        return not any(self.wanted.values())
-
-    def branches(self) -> list[tuple[tuple[str, ...], str, str]]:
-        """(languages, wanted, unwanted) to scan: the languages with the same tsqueries together.
-
-        A language with no word to look for is left out: "le -compost" must not match every French
-        recipe without compost.
-        """
-        grouped: dict[tuple[str, str], list[str]] = {}
-        for code, tsquery in self.wanted.items():
-            if tsquery:
-                grouped.setdefault((tsquery, self.unwanted[code]), []).append(code)
-        return [(tuple(codes), *tsqueries) for tsqueries, codes in grouped.items()]
+    codes: tuple[str, ...]
+    wanted: object
+    wanted_loose: object | None = None
+    unwanted: object | None = None
+    unwanted_loose: object | None = None
 
 
-def resolve_statement(parsed: ParsedQuery):
-    """One row: the wanted tsquery of each language, then the unwanted one, as text."""
-    wanted = [_and([_clause(clause, code) for clause in parsed.positive]).cast(Text) for code in LANGUAGES]
-    if not parsed.excluded:
-        return select(*wanted, *[literal("") for _code in LANGUAGES])
-    unwanted = [_or([_clause(clause, code) for clause in parsed.excluded]).cast(Text) for code in LANGUAGES]
-    return select(*wanted, *unwanted)
+def _literal_branches(query: Resolved) -> list[_Branch]:
+    def sql(tsquery: str) -> tuple:
+        """The tsquery, and its words without positions if it has phrases (nothing for no tsquery)."""
+        if not tsquery:
+            return (None, None)
+        loose = tsquery_literal(without_positions(tsquery)) if is_phrase(tsquery) else None
+        return tsquery_literal(tsquery), loose
+
+    return [_Branch(codes, *sql(wanted), *sql(unwanted)) for codes, wanted, unwanted in query.branches()]
 
 
-def resolved(row) -> Resolved:
-    count = len(LANGUAGES)
-    wanted, unwanted = row[:count], row[count:]
-    return Resolved(dict(zip(LANGUAGES, wanted, strict=True)), dict(zip(LANGUAGES, unwanted, strict=True)))
+def _matching(document, tsquery, loose) -> list:
+    """The conditions for a document to match a tsquery, cheapest first.
+
+    The index cannot tell where words are, so a phrase's candidates are checked by reading their
+    vectors back from TOAST storage, a few kilobytes each: thousands of them for a common phrase.
+    The index decides the phrase's words (``loose``), then the title's small vector (in the row)
+    settles the recipes with the phrase in their title; only the others have their whole vector read.
+    """
+    if loose is None:
+        return [document.c.vector.op("@@")(tsquery)]
+    return [
+        document.c.vector.op("@@")(loose),
+        or_(document.c.title_vector.op("@@")(tsquery), document.c.vector.op("@@")(tsquery)),
+    ]
 
 
-def _and(queries: list):
-    return functools.reduce(func.tsquery_and, queries)
-
-
-def _or(queries: list):
-    return functools.reduce(func.tsquery_or, queries)
-
-
-def _clause(clause: Clause, language: str):
-    return _or([func.phraseto_tsquery(configuration(language), atom.text) for atom in clause.atoms])
-
-
-def _tsquery(text: str):
-    return literal(text, TSQUERY)
-
-
-def _matches(codes: tuple[str, ...], wanted: str, unwanted: str) -> list:
+def _matches(branch: _Branch) -> list:
     """The conditions of one branch: the index decides the match, the language only filters rows.
 
     Excluded words are a second index scan whose recipes are left out, rather than a NOT in the
     tsquery: that would make PostgreSQL read every candidate's vector back to check it.
     """
-    conditions = [Document.vector.op("@@")(_tsquery(wanted))]
-    if unwanted:
-        excluded = aliased(Document)
-        conditions.append(
-            Document.recipe_id.not_in(select(excluded.recipe_id).where(excluded.vector.op("@@")(_tsquery(unwanted))))
-        )
-    if len(codes) < len(LANGUAGES):
-        conditions.append(Document.language.in_(codes))
+    conditions = _matching(documents, branch.wanted, branch.wanted_loose)
+    if branch.unwanted is not None:
+        excluded = documents.alias()
+        unwanted = _matching(excluded, branch.unwanted, branch.unwanted_loose)
+        left_out = select(excluded.c.recipe_id).where(*unwanted)
+        conditions.append(documents.c.recipe_id.not_in(left_out))
+    if len(branch.codes) < len(LANGUAGES):
+        conditions.append(documents.c.language.in_(branch.codes))
     return conditions
 
 
-def filters(request: SearchRequest) -> list:
+def _filters(region, language, tag) -> list:
+    """The facets a search is narrowed to (values or bound parameters; None: not narrowed)."""
     conditions = []
-    if request.region:
-        conditions.append(Document.region_slug == request.region)
-    if request.language:
-        conditions.append(Document.language == request.language)
-    if request.tag:
-        conditions.append(literal(request.tag) == any_(Document.tags))
+    if region is not None:
+        conditions.append(documents.c.region_slug == region)
+    if language is not None:
+        conditions.append(documents.c.language == language)
+    if tag is not None:
+        conditions.append(tag == any_(documents.c.tags))
     return conditions
 
 
-def exists_statement(query: Resolved, request: SearchRequest):
+def exists_clause(query: Resolved, request: SearchRequest):
     """Whether some recipe matches: one index probe per branch."""
-    probes = [exists().where(*_matches(*branch), *filters(request)) for branch in query.branches()]
-    return select(or_(*probes))
+    narrowed = _filters(request.region, request.language, request.tag and literal(request.tag))
+    return or_(*[exists().where(*_matches(branch), *narrowed) for branch in _literal_branches(query)])
 
 
-def search_statement(query: Resolved, request: SearchRequest):
-    """The rows of the page's lineages, each with the number of lineages and the three facets."""
-    matched = _matched(query, request)
-    ranked = _ranked(matched, query, request)
-    key = ranked.c.updated_at if request.sort == "recent" else ranked.c.rank
+# --- the search statement ---------------------------------------------------------------------
+# Building a statement this size costs more than running it on a few thousand matches, so each
+# shape of search (its branches, phrases, exclusions, facets, order) is built once, with bound
+# parameters for the tsqueries, facets and page, and run with the values of each search.
+
+
+def search_statement(query: Resolved, request: SearchRequest) -> tuple[Select, dict]:
+    """The rows of the page's lineages, each with the number of lineages and the facets; and its values."""
+    return _search_statement(_shape(query, request)), _values(query, request)
+
+
+def statistics_statement(query: Resolved, request: SearchRequest) -> tuple[Select, dict]:
+    """The number of lineages and the facets alone (for a page past the last one); and its values."""
+    return _statistics_statement(_shape(query, request)), _values(query, request)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the structure of a search statement depends on, and nothing else."""
+
+    branches: tuple[tuple[tuple[str, ...], bool, bool, bool], ...]  # codes, phrase, excluded, excluded phrase
+    ranked_languages: tuple[str, ...]  # the languages with a wanted tsquery
+    region: bool
+    language: bool
+    tag: bool
+    recent: bool
+
+
+def _shape(query: Resolved, request: SearchRequest) -> _Shape:
+    branches = tuple(
+        (codes, is_phrase(wanted), bool(unwanted), is_phrase(unwanted))
+        for codes, wanted, unwanted in query.branches()
+    )
+    ranked = tuple(code for code, tsquery in query.wanted.items() if tsquery)
+    return _Shape(branches, ranked, bool(request.region), bool(request.language), bool(request.tag),
+                  request.sort == "recent")
+
+
+def _values(query: Resolved, request: SearchRequest) -> dict:
+    values = {
+        "region": request.region, "language": request.language, "tag": request.tag,
+        "page_size": request.per_page, "page_offset": request.offset,
+        "candidates": max(EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT * (request.offset + request.per_page)),
+    }
+    for number, (_codes, wanted, unwanted) in enumerate(query.branches()):
+        for role, tsquery in (("wanted", wanted), ("unwanted", unwanted)):
+            values[f"{role}_{number}"], values[f"{role}_loose_{number}"] = tsquery, without_positions(tsquery)
+    values.update({f"rank_{code}": tsquery for code, tsquery in query.wanted.items() if tsquery})
+    return values
+
+
+def _bound(name: str, present: bool = True, type_=TSQUERY):
+    return bindparam(name, type_=type_) if present else None
+
+
+def _bound_branches(shape: _Shape) -> list[_Branch]:
+    return [
+        _Branch(
+            codes, _bound(f"wanted_{number}"), _bound(f"wanted_loose_{number}", phrase),
+            _bound(f"unwanted_{number}", excluded), _bound(f"unwanted_loose_{number}", excluded_phrase),
+        )
+        for number, (codes, phrase, excluded, excluded_phrase) in enumerate(shape.branches)
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def _search_statement(shape: _Shape) -> Select:
+    matched = _matched(shape)
+    ranked = _ranked(matched, shape)
+    key = ranked.c.updated_at if shape.recent else ranked.c.rank
     leaders = (
-        select(ranked.c.root_id).where(ranked.c.position == 1)
-        .order_by(key.desc(), ranked.c.recipe_id).limit(request.per_page).offset(request.offset)
+        select(ranked.c.root_id).where(ranked.c.position == 1).order_by(key.desc(), ranked.c.recipe_id)
+        .limit(bindparam("page_size", type_=Integer)).offset(bindparam("page_offset", type_=Integer))
     )
-    members = (
-        select(matched.c.root_id, func.count().label("members"))
-        .where(matched.c.root_id.in_(leaders)).group_by(matched.c.root_id).subquery()
-    )
-    shown = aliased(Document)
+    shown = documents.alias()
     return (
         select(
-            ranked.c.root_id, ranked.c.position, members.c.members, ranked.c.rank.cast(Float),
-            shown.updated_at, shown.slug, shown.title, shown.region_slug, shown.region_name, shown.language,
-            shown.tags, _snippet(ranked, shown, query).label("snippet"), *_statistics(matched),
+            ranked.c.root_id, ranked.c.position, ranked.c.members, ranked.c.rank.cast(Float),
+            *[shown.c[name] for name in _SHOWN], _snippet(ranked, shown, shape).label("snippet"),
+            *_statistics(matched),
         )
-        .join(shown, shown.recipe_id == ranked.c.recipe_id)
-        .join(members, members.c.root_id == ranked.c.root_id)
-        .where(ranked.c.position <= MAX_VARIANTS_LISTED + 1)
+        .join(shown, shown.c.recipe_id == ranked.c.recipe_id)
+        .where(ranked.c.root_id.in_(leaders), ranked.c.position <= MAX_VARIANTS_LISTED + 1)
         .order_by(ranked.c.root_id, ranked.c.position)
     )
 
 
-def statistics_statement(query: Resolved, request: SearchRequest):
-    """The number of lineages and the facets alone (for a page past the last one)."""
-    return select(*_statistics(_matched(query, request)))
+@functools.lru_cache(maxsize=64)
+def _statistics_statement(shape: _Shape) -> Select:
+    return select(*_statistics(_matched(shape)))
 
 
-def _rank_of(row, vector, query: Resolved):
-    """ts_rank of a vector against the wanted tsquery of the row's language."""
-    return case(
-        *[
-            (row.language == code, func.ts_rank(vector, _tsquery(tsquery)))
-            for code, tsquery in query.wanted.items()
-            if tsquery
-        ],
-        else_=literal(0.0),
-    )
-
-
-def _matched(query: Resolved, request: SearchRequest):
-    """Every match, and whether its title matches: an index scan per branch, no text vector read."""
+def _matched(shape: _Shape):
+    """Every match, whether its title matches, how many matches its lineage has, and one row of each
+    lineage marked (to count lineages): an index scan per branch, no text vector read, one sort."""
+    narrowed = _filters(*[_bound(name, getattr(shape, name), Text) for name in ("region", "language", "tag")])
     parts = [
         select(
-            Document.recipe_id, Document.root_id, Document.region_slug, Document.language, Document.tags,
-            Document.updated_at, Document.title_vector.op("@@")(_tsquery(wanted)).label("title_match"),
-        ).where(*_matches(codes, wanted, unwanted), *filters(request))
-        for codes, wanted, unwanted in query.branches()
+            *[documents.c[name] for name in _MATCHED],
+            documents.c.title_vector.op("@@")(branch.wanted).label("title_match"),
+        ).where(*_matches(branch), *narrowed)
+        for branch in _bound_branches(shape)
     ]
-    return union_all(*parts).cte("matched")
+    matches = union_all(*parts).subquery("matches")
+    return select(
+        matches,
+        func.count().over(partition_by=matches.c.root_id).label("members"),
+        func.row_number().over(partition_by=matches.c.root_id).label("in_lineage"),
+    ).cte("matched")
 
 
-def _ranked(matched, query: Resolved, request: SearchRequest):
+def _rank_of(row, shape: _Shape):
+    """ts_rank of a row's vector against the wanted tsquery of the row's language."""
+    ranks = [
+        (row.c.language == code, func.ts_rank(row.c.vector, _bound(f"rank_{code}")))
+        for code in shape.ranked_languages
+    ]
+    return case(*ranks, else_=literal(0.0))
+
+
+def _ranked(matched, shape: _Shape):
     """The candidates for the page, ranked, each with its place in its lineage.
 
     Ranking by the whole text reads each candidate's vector, so it is done for a bounded number of
     candidates: every match when there are few, else those whose titles match, the most recent
     first (or the most recent, sorted by date), enough for the pages up to the one asked for.
     """
-    recent = request.sort == "recent"
     order = [matched.c.updated_at.desc()]
-    if not recent:
+    if not shape.recent:
         order.insert(0, matched.c.title_match.desc())
-    limit = max(EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT * (request.offset + request.per_page))
-    candidates = select(matched.c.recipe_id).order_by(*order, matched.c.recipe_id).limit(limit).subquery()
-    scored = aliased(Document)
-    rank = literal(0.0) if recent else _rank_of(scored, scored.vector, query)
-    key = scored.updated_at if recent else rank
+    candidates = select(matched.c.recipe_id, matched.c.members).order_by(*order, matched.c.recipe_id)
+    candidates = candidates.limit(bindparam("candidates", type_=Integer)).subquery()
+    scored = documents.alias()
+    rank = literal(0.0) if shape.recent else _rank_of(scored, shape)
+    key = scored.c.updated_at if shape.recent else rank
     return (
         select(
-            scored.recipe_id, scored.root_id, scored.updated_at, rank.label("rank"),
-            func.row_number().over(partition_by=scored.root_id, order_by=(key.desc(), scored.recipe_id))
+            scored.c.recipe_id, scored.c.root_id, scored.c.updated_at, candidates.c.members,
+            rank.label("rank"),
+            func.row_number().over(partition_by=scored.c.root_id, order_by=(key.desc(), scored.c.recipe_id))
             .label("position"),
         )
-        .join(candidates, candidates.c.recipe_id == scored.recipe_id)
+        .join(candidates, candidates.c.recipe_id == scored.c.recipe_id)
         .cte("ranked")
     )
 
 
 def _facet(values, name: str):
-    """A JSON object of value -> count over a one-column selectable of values."""
-    counted = select(values.c.value, func.count().label("n")).where(values.c.value.is_not(None))
+    """A JSON object of value -> count over a selectable of (value, n) rows, n matches each."""
+    counted = select(values.c.value, func.sum(values.c.n).label("n")).where(values.c.value.is_not(None))
     counted = counted.group_by(values.c.value).subquery()
     counts = func.json_object_agg(counted.c.value, counted.c.n, type_=JSON)
     return select(counts).scalar_subquery().label(name)
 
 
 def _statistics(matched) -> list:
-    """The number of lineages, then the region, tag and language facets, over every match."""
-    total = select(func.count(func.distinct(matched.c.root_id))).scalar_subquery()
-    tags = select(func.unnest(matched.c.tags).label("value")).subquery()
+    """The number of lineages, then the region, tag and language facets, over every match.
+
+    The matches are first counted by (region, language, tags) in one pass: a few hundred kinds at
+    most, from which each facet is summed, rather than hashing every match once per facet (and
+    unnesting every match's tags).
+    """
+    total = select(func.count()).where(matched.c.in_lineage == 1).scalar_subquery()
+    kinds = [matched.c.region_slug, matched.c.language, matched.c.tags]
+    combinations = select(*kinds, func.count().label("n")).group_by(*kinds).cte("combinations")
+    tags = select(func.unnest(combinations.c.tags).label("value"), combinations.c.n).subquery()
     return [
         total.label("total"),
-        _facet(select(matched.c.region_slug.label("value")).subquery(), "regions"),
+        _facet(select(combinations.c.region_slug.label("value"), combinations.c.n).subquery(), "regions"),
         _facet(tags, "tag_counts"),
-        _facet(select(matched.c.language.label("value")).subquery(), "languages"),
+        _facet(select(combinations.c.language.label("value"), combinations.c.n).subquery(), "languages"),
     ]
 
 
-def _snippet(ranked, shown, query: Resolved):
+def _snippet(ranked, shown, shape: _Shape):
     """The passages of a lineage's best recipe where the wanted words are (ts_headline, marked)."""
-    text = select(func.left(SearchText.body, SNIPPET_SOURCE_LENGTH))
-    text = text.where(SearchText.recipe_id == shown.recipe_id).scalar_subquery()
-    return case(
-        *[
-            (
-                (ranked.c.position == 1) & (shown.language == code),
-                func.ts_headline(configuration(code), text, _tsquery(tsquery), HEADLINE_OPTIONS),
-            )
-            for code, tsquery in query.wanted.items()
-            if tsquery
-        ],
-        else_=None,
-    )
+    text = select(func.left(texts.c.body, SNIPPET_SOURCE_LENGTH))
+    text = text.where(texts.c.recipe_id == shown.c.recipe_id).scalar_subquery()
+    headlines = [
+        (
+            (ranked.c.position == 1) & (shown.c.language == code),
+            func.ts_headline(configuration(code), text, _bound(f"rank_{code}"), HEADLINE_OPTIONS),
+        )
+        for code in shape.ranked_languages
+    ]
+    return case(*headlines, else_=None)

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from ..models import Recipe, Region
 from . import outbox, vocabulary
-from .documents import expected_digests
+from .documents import count_documents, expected_digests
 from .interface import SearchIndex, SearchRequest, SearchResults
 from .postgres_backend import PostgresIndex
-from .query import ParsedQuery, fold, parse_query
+from .query import Clause, ParsedQuery, fold, parse_query
 from .whoosh_backend import WhooshIndex
 
 BACKENDS = ("whoosh", "postgres")
@@ -27,6 +27,8 @@ BACKENDS = ("whoosh", "postgres")
 SEARCH_LOCK_TIMEOUT = 0.5
 # Shorter words are too often right and too easily "corrected" into another word.
 MIN_CORRECTED_LENGTH = 4
+# How long ``levain init`` waits for another process's index writer.
+PREPARE_LOCK_TIMEOUT = 10.0
 
 
 def open_index(backend: str, *, folder: Path | str, dialect: str) -> SearchIndex:
@@ -40,6 +42,20 @@ def open_index(backend: str, *, folder: Path | str, dialect: str) -> SearchIndex
     raise ValueError(f"Unknown search backend {backend!r}: choose one of {', '.join(BACKENDS)}.")
 
 
+def prepare_index(session: Session, index: SearchIndex) -> int:
+    """Make the index ready to search: rebuilt when it holds nothing the database has, else brought
+    up to date from the outbox; return how many recipes it holds.
+
+    An empty index beside searchable recipes is one never built, lost, or of another backend than
+    the one that fed the outbox: only a rebuild fills it.
+    """
+    if not index.indexed_digests(session) and count_documents(session):
+        return index.rebuild(session)
+    while outbox.has_pending(session) and index.apply_outbox(session, lock_timeout=PREPARE_LOCK_TIMEOUT):
+        pass
+    return len(index.indexed_digests(session))
+
+
 def search_recipes(session: Session, index: SearchIndex, request: SearchRequest) -> SearchResults:
     """The results of a reader's search (Invalid for a query no search should run)."""
     query = parse_query(request.text)
@@ -49,22 +65,40 @@ def search_recipes(session: Session, index: SearchIndex, request: SearchRequest)
         index.apply_outbox(session, lock_timeout=SEARCH_LOCK_TIMEOUT)
     results = index.search(session, query, request)
     if results.total == 0:
-        suggestion = _suggestion(session, index, query, request)
-        results = replace(_widened(session, index, query, request), suggestion=suggestion)
+        results = _after_nothing_found(session, index, query, request)
     facets = {name: _by_count(counts) for name, counts in results.facets.items()}
     return replace(results, facets=facets, region_names=_region_names(session, results))
 
 
-def _widened(
+def _after_nothing_found(
     session: Session, index: SearchIndex, query: ParsedQuery, request: SearchRequest
+) -> SearchResults:
+    """A spelling suggestion, and the widened results, for a query that found nothing.
+
+    Whether the corrected query and each word alone find something is asked in one call.
+    """
+    corrected = _corrected(session, query)
+    clauses = list(dict.fromkeys(query.positive))  # "a a a a" asks once
+    alone = [ParsedQuery((clause,)) for clause in clauses]
+    found = index.matches(session, alone + ([corrected] if corrected else []), request)
+    suggestion = corrected.as_text() if corrected is not None and found[-1] else None
+    verdicts = dict(zip(clauses, found[: len(alone)], strict=True))
+    return replace(_widened(session, index, query, request, verdicts), suggestion=suggestion)
+
+
+def _widened(
+    session: Session,
+    index: SearchIndex,
+    query: ParsedQuery,
+    request: SearchRequest,
+    verdicts: dict[Clause, bool | None],
 ) -> SearchResults:
     """Results for a query that found nothing: without the words that no recipe has, or else with any word.
 
-    "comment organiser une cartopartie" finds the cartoparties that say "organiser", not every
-    recipe with one of the words.
+    ``verdicts`` says whether each positive clause alone finds something. "comment organiser une
+    cartopartie" finds the cartoparties that say "organiser", not every recipe with one of the words.
     """
     empty = SearchResults(request)
-    verdicts = {clause: index.matches(session, ParsedQuery((clause,)), request) for clause in query.positive}
     if not any(verdicts.values()):
         return empty
     left_out = tuple(clause for clause, found in verdicts.items() if found is False)
@@ -83,17 +117,12 @@ def _by_count(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _suggestion(
-    session: Session, index: SearchIndex, query: ParsedQuery, request: SearchRequest
-) -> str | None:
-    """The query with its unknown words corrected, if some are close to known ones and it finds something."""
+def _corrected(session: Session, query: ParsedQuery) -> ParsedQuery | None:
+    """The query with its unknown words corrected, if some are close to known ones."""
     words = {fold(word) for word in query.positive_words() if len(word) >= MIN_CORRECTED_LENGTH}
     unknown = words - vocabulary.known_words(session, words)
     corrections = {word: fixed for word in unknown if (fixed := vocabulary.correction(session, word))}
-    if not corrections:
-        return None
-    corrected = query.with_words_replaced(corrections)
-    return corrected.as_text() if index.matches(session, corrected, request) else None
+    return query.with_words_replaced(corrections) if corrections else None
 
 
 def _region_names(session: Session, results: SearchResults) -> dict[str, str]:

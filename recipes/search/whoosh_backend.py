@@ -20,7 +20,7 @@ import shutil
 import time
 import warnings
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -201,18 +201,17 @@ class WhooshIndex:
     def indexed_digests(self, session: Session) -> dict[int, str]:
         with self._searcher(session) as searcher:
             reader = searcher.reader()
+            if reader.doc_count_all() == 0:  # an index without segments has no columns to read
+                return {}
             ids, digests = reader.column_reader(schema.RECIPE_ID), reader.column_reader(schema.DIGEST)
             return {int(ids[docnum]): digests[docnum].decode() for docnum in reader.all_doc_ids()}
 
-    def matches(self, session: Session, query: ParsedQuery, request: SearchRequest) -> bool | None:
-        compiled = compile_query(query)
-        if compiled is None:
-            return None
+    def matches(
+        self, session: Session, queries: Sequence[ParsedQuery], request: SearchRequest
+    ) -> list[bool | None]:
         restriction = search_filter(request)
-        query = compiled.query if restriction is None else And([compiled.query, restriction])
         with self._searcher(session) as searcher:
-            # The first matching document is enough: nothing is scored or counted.
-            return next(iter(searcher.docs_for_query(query)), None) is not None
+            return [_any_match(searcher, compile_query(query), restriction) for query in queries]
 
     def search(self, session: Session, query: ParsedQuery, request: SearchRequest) -> SearchResults:
         compiled = compile_query(query)
@@ -229,6 +228,15 @@ class WhooshIndex:
             )
             ranked = [(docnum, 0.0 if recent else score) for docnum, score in results.items()]
             return grouped_results(searcher, self._columns.columns(searcher), ranked, compiled, request)
+
+
+def _any_match(searcher: Searcher, compiled, restriction) -> bool | None:
+    """Whether a compiled query matches some document (None when it has no word to look for)."""
+    if compiled is None:
+        return None
+    query = compiled.query if restriction is None else And([compiled.query, restriction])
+    # The first matching document is enough: nothing is scored or counted.
+    return next(iter(searcher.docs_for_query(query)), None) is not None
 
 
 def _readable_index(path: Path) -> whoosh_index.Index | None:

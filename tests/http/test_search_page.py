@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from recipes.models import Recipe
+from recipes.search.models import SearchDocumentRow
+from recipes.search.outbox import has_pending
 from tests.conftest import csrf_token_of
 from tests.http import test_search_api as api_tests
 from wiki import create_app
@@ -103,9 +105,26 @@ def test_cli_rebuild_and_check(app, recipes):
     assert runner.invoke(args=["search", "check"]).exit_code == 0
 
 
+def test_init_builds_a_lost_index(app, client, recipes):
+    # The index is lost (Whoosh's folder, PostgreSQL's rows) after the outbox was applied.
+    shutil.rmtree(Path(app.config["INSTANCE_PATH"]) / "search", ignore_errors=True)
+    with app.extensions["levain.sessions"]() as session:
+        assert not has_pending(session)
+        session.execute(delete(SearchDocumentRow))
+        session.commit()
+    runner = app.test_cli_runner()
+    initialised = runner.invoke(args=["init"])
+    assert initialised.exit_code == 0, initialised.output
+    assert "The database is ready." in initialised.output
+    assert "The search index is ready (4 recipes)." in initialised.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+    assert "1 result" in page(client, q="insurance")
+
+
 def test_searching_after_the_index_folder_was_deleted(app, recipes):
     whoosh_app = create_app({**app.config, "SEARCH_BACKEND": "whoosh"})
     client = whoosh_app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # as the suite's client: the default is French
     assert "1 result" in page(client, q="insurance")
     shutil.rmtree(Path(app.config["INSTANCE_PATH"]) / "search")
     assert "1 result" in page(client, q="insurance")

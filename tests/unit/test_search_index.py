@@ -7,13 +7,14 @@ import shutil
 import pytest
 from sqlalchemy import select, text, update
 
-from recipes import editing
+from recipes import accounts, editing, forks, regions, renaming
 from recipes.database import begin_write, make_session_factory
 from recipes.models import Recipe, Region, Revision, SearchOutbox
-from recipes.search import check_index
+from recipes.search import check_index, prepare_index
+from recipes.search.outbox import forget, pending_rows
 from recipes.search.postgres_backend import WRITER_LOCK_KEY
 from recipes.search.whoosh_backend import LOCK_FILE, POINTER_FILE, WhooshIndex
-from tests.conftest import plain_render
+from tests.conftest import PASSWORD, plain_render
 from tests.unit import test_search_backends as shared
 from tests.unit.test_search_backends import find, slugs
 
@@ -54,6 +55,21 @@ def test_a_recipe_without_a_published_revision_is_not_found(session, search_inde
     session.add(SearchOutbox(recipe_id=recipe.id))
     session.commit()
     assert find(session, search_index, "boutures").total == 0
+    assert check_index(session, search_index).clean
+
+
+def test_a_deleted_recipe_is_not_found_and_a_restored_one_is(session, search_index, author, add):
+    add("Troc de plantes", "Échanger des boutures.")
+    regions.create_region(session, "Brest")
+    forks.fork_recipe(session, "troc-de-plantes", author=author, region="brest", render=plain_render)
+    moderator = accounts.create_user(session, "mo", PASSWORD, role="moderator")
+    assert find(session, search_index, "boutures").total == 1
+    renaming.delete_recipe(session, "troc-de-plantes", user=moderator, reason="Doublon")
+    results = find(session, search_index, "boutures")
+    assert slugs(results) == ["troc-de-plantes-brest"] and results.hits[0].variant_count == 0
+    assert check_index(session, search_index).clean
+    renaming.restore_recipe(session, "troc-de-plantes", user=moderator)
+    assert find(session, search_index, "boutures").hits[0].variant_count == 1
     assert check_index(session, search_index).clean
 
 
@@ -121,6 +137,32 @@ def test_rebuild_reports_progress(session, search_index, add):
     assert search_index.rebuild(session, progress=steps.append) == 5
     assert sum(steps) == 5
     assert session.scalar(select(SearchOutbox.id)) is None
+
+
+def test_prepare_builds_an_index_never_built(session, search_index, add):
+    for title in ("Gratiferia", "Café tricot"):
+        add(title, f"Tout sur {title}.")
+    # As after an import, or a change of backend: the outbox was emptied by another index.
+    begin_write(session)
+    forget(session, [row_id for row_id, _recipe in pending_rows(session)])
+    session.commit()
+    assert prepare_index(session, search_index) == 2
+    assert check_index(session, search_index).clean
+    assert find(session, search_index, "tricot").total == 1
+
+
+def test_prepare_applies_the_outbox_to_a_built_index(session, search_index, add):
+    add("Gratiferia", "Tout est gratuit.")
+    assert prepare_index(session, search_index) == 1
+    add("Café tricot", "Des pelotes de laine.")
+    assert prepare_index(session, search_index) == 2
+    assert session.scalar(select(SearchOutbox.id)) is None
+    assert check_index(session, search_index).clean
+
+
+def test_prepare_an_empty_wiki(session, search_index):
+    assert prepare_index(session, search_index) == 0
+    assert check_index(session, search_index).clean
 
 
 # Whoosh's own files: each test below runs on both databases.

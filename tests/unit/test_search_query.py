@@ -6,6 +6,7 @@ import pytest
 
 from recipes.errors import Invalid
 from recipes.search.interface import MAX_PAGE, MAX_PER_PAGE, make_request
+from recipes.search.postgres_tsqueries import without_positions
 from recipes.search.query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, fold, parse_query, vocabulary_words
 
 
@@ -118,3 +119,18 @@ def test_requests_are_checked():
     for bad in [*bad_requests, {"region": "x\0"}]:
         with pytest.raises(Invalid):
             make_request("x", **bad)
+
+
+@pytest.mark.parametrize(
+    ("tsquery", "loosened"),
+    [
+        ("'jardin' <-> 'partag'", "'jardin' & 'partag'"),
+        ("'cart' <2> 'parti' | 'compost'", "'cart' & 'parti' | 'compost'"),
+        ("( 'repair' <-> 'cafe' ) & 'insur'", "( 'repair' & 'cafe' ) & 'insur'"),
+        ("'a<->b' <-> 'it''s'", "'a<->b' & 'it''s'"),  # operators inside lexemes stay
+        ("'jardin' & 'partag'", "'jardin' & 'partag'"),
+        ("!( 'jardin' <-> 'partag' )", "!( 'jardin' <-> 'partag' )"),  # loosening a negation would narrow
+    ],
+)
+def test_phrases_loosened_for_the_index(tsquery, loosened):
+    assert " ".join(without_positions(tsquery).split()) == loosened

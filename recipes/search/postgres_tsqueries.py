@@ -1,0 +1,134 @@
+"""PostgreSQL text search for Levain: the configurations, the vectors, and queries as tsqueries.
+
+A document's vector is made with its language's configuration (``levain_french``,
+``levain_english``: ``unaccent`` before the stemmer). A query is *resolved*: compiled per language
+with ``phraseto_tsquery`` in that language's configuration (a stop word gives an empty tsquery,
+which combines as nothing) and read back as text, the wanted words apart from the excluded ones.
+The GIN index cannot tell where words are: ``without_positions`` gives the words of a phrase, which
+the index decides alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Text, case, func, literal, literal_column, select
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
+
+from ..models import LANGUAGES
+from .query import Clause, ParsedQuery
+
+CONFIGURATIONS = {"fr": "levain_french", "en": "levain_english"}
+# A quoted lexeme (kept as it is), or a phrase operator: <-> or <N>.
+_PHRASE_OPERATOR = re.compile(r"('(?:[^']|'')*')|<(?:-|\d+)>")
+
+
+def configuration(language: str):
+    return literal(CONFIGURATIONS[language], REGCONFIG)
+
+
+def _configuration_of(language):
+    return case(
+        *[(language == code, configuration(code)) for code in LANGUAGES[1:]],
+        else_=configuration(LANGUAGES[0]),
+    )
+
+
+def title_vector_of(language, title):
+    """The tsvector of a title, weight A, in its language's configuration."""
+    # Weights are of type "char", which an untyped SQL literal becomes and a bound string does not.
+    return func.setweight(func.to_tsvector(_configuration_of(language), title), literal_column("'A'"))
+
+
+def vector_of(language, title, body):
+    """The tsvector of a title (weight A) and a text (weight D), in their language's configuration."""
+    body_vector = func.setweight(func.to_tsvector(_configuration_of(language), body), literal_column("'D'"))
+    return title_vector_of(language, title).op("||")(body_vector)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A query's tsqueries as text, per language: what is ``wanted``, what is ``unwanted`` ("" if nothing)."""
+
+    wanted: dict[str, str]
+    unwanted: dict[str, str]
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no language has a word to look for (stop words only)."""
+        return not any(self.wanted.values())
+
+    def branches(self) -> list[tuple[tuple[str, ...], str, str]]:
+        """(languages, wanted, unwanted) to scan: the languages with the same tsqueries together.
+
+        A language with no word to look for is left out: "le -compost" must not match every French
+        recipe without compost.
+        """
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for code, tsquery in self.wanted.items():
+            if tsquery:
+                grouped.setdefault((tsquery, self.unwanted[code]), []).append(code)
+        return [(tuple(codes), *tsqueries) for tsqueries, codes in grouped.items()]
+
+
+def resolve_statement(queries: Sequence[ParsedQuery]):
+    """One row: for each query, the wanted tsquery of each language, then the unwanted one, as text."""
+    return select(*[column for parsed in queries for column in _resolve_columns(parsed)])
+
+
+def _resolve_columns(parsed: ParsedQuery) -> list:
+    wanted = [_and([_clause(clause, code) for clause in parsed.positive]).cast(Text) for code in LANGUAGES]
+    if not parsed.excluded:
+        return wanted + [literal("") for _code in LANGUAGES]
+    unwanted = [_or([_clause(clause, code) for clause in parsed.excluded]).cast(Text) for code in LANGUAGES]
+    return wanted + unwanted
+
+
+def resolved(row) -> list[Resolved]:
+    """The Resolved of each query of ``resolve_statement``'s row."""
+    count = len(LANGUAGES)
+    return [
+        Resolved(
+            dict(zip(LANGUAGES, row[start : start + count], strict=True)),
+            dict(zip(LANGUAGES, row[start + count : start + 2 * count], strict=True)),
+        )
+        for start in range(0, len(row), 2 * count)
+    ]
+
+
+def _and(queries: list):
+    return functools.reduce(func.tsquery_and, queries)
+
+
+def _or(queries: list):
+    return functools.reduce(func.tsquery_or, queries)
+
+
+def _clause(clause: Clause, language: str):
+    return _or([func.phraseto_tsquery(configuration(language), atom.text) for atom in clause.atoms])
+
+
+def tsquery_literal(text: str):
+    """A tsquery given as text, bound as a parameter."""
+    return literal(text, TSQUERY)
+
+
+def without_positions(tsquery: str) -> str:
+    """A tsquery's phrases as plain ANDs of their words: what the GIN index can decide alone.
+
+    ``'jardin' <-> 'partag'`` becomes ``'jardin' & 'partag'``, which every recipe with the phrase
+    matches (and some others); the operators inside quoted lexemes are left alone. A tsquery with a
+    negation is left as it is: loosening what is negated would leave out recipes that match.
+    """
+    if "!" in _PHRASE_OPERATOR.sub(lambda match: "" if match.group(1) else match.group(), tsquery):
+        return tsquery
+    return _PHRASE_OPERATOR.sub(lambda match: match.group(1) or " & ", tsquery)
+
+
+
+
+def is_phrase(tsquery: str) -> bool:
+    return bool(tsquery) and without_positions(tsquery) != tsquery
