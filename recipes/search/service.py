@@ -8,6 +8,7 @@ something), and the recipes found without the words no recipe has, or else with 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .query import Clause, ParsedQuery, fold, parse_query
 from .whoosh_backend import WhooshIndex
 
 BACKENDS = ("whoosh", "postgres")
+log = logging.getLogger(__name__)
 # How long a search waits for the outbox writer before answering from the index as it is.
 SEARCH_LOCK_TIMEOUT = 0.5
 # Shorter words are too often right and too easily "corrected" into another word.
@@ -62,12 +64,25 @@ def search_recipes(session: Session, index: SearchIndex, request: SearchRequest)
     if query.is_empty:
         return SearchResults(request)
     if outbox.has_pending(session):
-        index.apply_outbox(session, lock_timeout=SEARCH_LOCK_TIMEOUT)
+        _catch_up(session, index)
     results = index.search(session, query, request)
     if results.total == 0:
         results = _after_nothing_found(session, index, query, request)
     facets = {name: _by_count(counts) for name, counts in results.facets.items()}
     return replace(results, facets=facets, region_names=_region_names(session, results))
+
+
+def _catch_up(session: Session, index: SearchIndex) -> None:
+    """Bring the waiting saves into the index before searching; a failure only leaves it a little behind.
+
+    The outbox keeps the rows the index missed, so the next writer applies them: a reader's search
+    must not fail because an index write did.
+    """
+    try:
+        index.apply_outbox(session, lock_timeout=SEARCH_LOCK_TIMEOUT)
+    except Exception:  # noqa: BLE001 - any write failure; the search answers from the index as it is
+        session.rollback()
+        log.exception("could not apply the search outbox before a search; searching the index as it is")
 
 
 def _after_nothing_found(

@@ -140,7 +140,7 @@ class WhooshIndex:
                 break
             documents, hidden = documents_for(session, {recipe_id for _row, recipe_id in rows})
             session.commit()
-            with ix.writer() as writer:  # committed at the end of the block, cancelled on an error
+            with _writing(ix) as writer:
                 for doc in documents:
                     writer.update_document(**document_fields(doc))
                 for recipe_id in hidden:
@@ -168,7 +168,7 @@ class WhooshIndex:
         path.mkdir(parents=True)
         ix = whoosh_index.create_in(str(path), schema.SCHEMA)
         count, words = 0, set()
-        with ix.writer(limitmb=REBUILD_MEMORY_MB) as writer:
+        with _writing(ix, limitmb=REBUILD_MEMORY_MB) as writer:
             for doc in iter_documents(session):
                 writer.add_document(**document_fields(doc))
                 words |= vocabulary.words_of([doc])
@@ -228,6 +228,26 @@ class WhooshIndex:
             )
             ranked = [(docnum, 0.0 if recent else score) for docnum, score in results.items()]
             return grouped_results(searcher, self._columns.columns(searcher), ranked, compiled, request)
+
+
+@contextmanager
+def _writing(ix: whoosh_index.Index, **options) -> Iterator:
+    """A Whoosh writer committed at the end of the block, and cancelled on any failure.
+
+    Whoosh's own ``with ix.writer()`` does not cancel when the commit itself fails, which leaves
+    its write lock taken: every later writer of the process would then fail with a LockError.
+    """
+    writer = ix.writer(**options)
+    try:
+        yield writer
+        writer.commit()
+    except BaseException:
+        try:
+            writer.cancel()
+        finally:
+            if writer.writelock is not None and writer.writelock.fd is not None:
+                writer.writelock.release()
+        raise
 
 
 def _any_match(searcher: Searcher, compiled, restriction) -> bool | None:

@@ -225,3 +225,26 @@ def test_a_save_during_a_rebuild_is_not_lost(session, whoosh_index, author, add)
     assert session.scalar(select(SearchOutbox.id)) is None
     assert find(session, whoosh_index, "outils").total == 1
     assert check_index(session, whoosh_index).clean
+
+
+def test_a_failed_index_commit_releases_the_lock_and_loses_nothing(session, whoosh_index, add, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    add("Atelier vélo", "Réparer son vélo soi-même.")
+    assert find(session, whoosh_index, "velo").total == 1
+    real_commit, failures = SegmentWriter.commit, []
+
+    def commit_failing_once(writer, *args, **kwargs):
+        if not failures:
+            failures.append(writer)
+            raise AssertionError("a segment file of that name already exists")
+        return real_commit(writer, *args, **kwargs)
+
+    monkeypatch.setattr(SegmentWriter, "commit", commit_failing_once)
+    add("Repair café", "Réparer ensemble grille-pain et vélos.")
+    # The search that first meets the failure answers from the index as it was...
+    assert find(session, whoosh_index, "grille-pain").total == 0
+    assert failures and pending_rows(session)
+    # ...and the next one, with Whoosh's write lock released, finds the save the outbox kept.
+    assert find(session, whoosh_index, "grille-pain").total == 1
+    assert check_index(session, whoosh_index).clean
