@@ -6,14 +6,15 @@ same as the first: history pages by revision number, recipe lists by slug.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, union
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Row, bindparam, func, select, union
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from .blobs import BlobContent, load_blob
 from .errors import NotFound
-from .models import Recipe, RecipeRedirect, RecipeTag, Region, Revision
+from .models import ImageUpload, Protection, Recipe, RecipeRedirect, RecipeTag, Region, Revision
 
 MAX_PAGE_SIZE = 200
 
@@ -33,8 +34,8 @@ def clamp_limit(limit: int | None, default: int = 50) -> int:
 
 
 # A recipe with what its pages and answers use, in one statement rather than one per lazy load: its
-# head and published revisions with their authors, its region and tags. Built once: a statement built
-# per call costs more than the database takes to run it.
+# head and published revisions with their authors, its region, tags and protection. Built once: a
+# statement built per call costs more than the database takes to run it.
 RECIPE_BY_SLUG = (
     select(Recipe)
     .options(
@@ -42,6 +43,7 @@ RECIPE_BY_SLUG = (
         joinedload(Recipe.published_revision).joinedload(Revision.author),
         joinedload(Recipe.region),
         joinedload(Recipe.tags),
+        joinedload(Recipe.protection),
     )
     .where(Recipe.slug == bindparam("slug"))
 )
@@ -90,6 +92,64 @@ def existing_slugs(session: Session, slugs: set[str]) -> set[str]:
     if not slugs:
         return set()
     return set(session.scalars(LIVE_SLUGS, {"slugs": list(slugs)}))
+
+
+_HEAD, _PUBLISHED, _PARENT = aliased(Revision), aliased(Revision), aliased(Recipe)
+_TAGS_OF_RECIPE = (
+    select(func.aggregate_strings(RecipeTag.tag, " "))
+    .where(RecipeTag.recipe_id == Recipe.id)
+    .scalar_subquery()
+)
+_UPLOADS_OF_RECIPE = select(func.count()).where(ImageUpload.recipe_id == Recipe.id).scalar_subquery()
+_LINKS_THAT_LEAD = select(func.aggregate_strings(LIVE_SLUGS.subquery().c.slug, " ")).scalar_subquery()
+# Everything a reader's page of a recipe shows that can change while its address stays: the recipe's
+# own columns, the status of its head and published revisions, its parent, protection, tags and
+# uploads, and which of the recipes its wiki links name exist. Revisions, blobs, regions and user
+# names never change once written. Built once, as above.
+PAGE_VERSION = (
+    select(
+        Recipe.id,
+        Recipe.title,
+        Recipe.language,
+        Recipe.region_id,
+        Recipe.head_revision_id,
+        Recipe.published_revision_id,
+        Recipe.parent_id,
+        Recipe.fork_revision_id,
+        Recipe.deleted_at,
+        _HEAD.status,
+        _PUBLISHED.status,
+        _PARENT.slug,
+        _PARENT.title,
+        _PARENT.region_id,
+        _PARENT.deleted_at,
+        Protection.level,
+        Protection.reason,
+        Protection.expires_at.label("protection_expires_at"),
+        _TAGS_OF_RECIPE.label("tags"),
+        _UPLOADS_OF_RECIPE.label("uploads"),
+        _LINKS_THAT_LEAD.label("links_that_lead"),
+    )
+    .outerjoin(_HEAD, _HEAD.id == Recipe.head_revision_id)
+    .outerjoin(_PUBLISHED, _PUBLISHED.id == Recipe.published_revision_id)
+    .outerjoin(_PARENT, _PARENT.id == Recipe.parent_id)
+    .outerjoin(Protection, Protection.recipe_id == Recipe.id)
+    .where(Recipe.slug == bindparam("slug"))
+)
+
+
+def page_version(session: Session, slug: str, links: Collection[str] = ()) -> Row | None:
+    """What a reader's page of the recipe at ``slug`` depends on, in one row (None: no recipe there).
+
+    ``links`` are the slugs its wiki links name; ``links_that_lead`` holds those that lead to a
+    recipe (``existing_slugs``), space-separated in no given order. Two equal rows mean the same
+    page, whatever happened in between, except that ``protection_expires_at`` and ``uploads`` (the
+    number of pictures uploaded to the recipe) say when it may change without the row changing: when
+    the protection ends, or when an uploader's edits stop waiting for review.
+    """
+    # On the connection: the ORM's handling of a statement costs more than running this one, and a
+    # reader's request has nothing waiting to be flushed.
+    return session.connection().execute(PAGE_VERSION, {"slug": slug, "slugs": list(links)}).one_or_none()
 
 
 HISTORY_PAGE = (

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from recipes import audit, changes, renaming
 from recipes.changes import CHANGE_TYPES
-from recipes.errors import LevainError
+from recipes.errors import LevainError, NotFound
 from recipes.models import Recipe
 from recipes.policy import allowed, require
 from recipes.queries import get_recipe
@@ -22,7 +22,7 @@ from ..api.changes import change_filters
 from ..api.common import checked_slug, is_plausible_slug, number_arg, whole_number
 from ..auth import current_domain_user, safe_next
 from ..db import get_session
-from ..errors import STATUS_BY_CODE
+from ..errors import STATUS_BY_CODE, error_response
 from ..markdown import render_markdown
 from .common import form_text, load_recipe
 
@@ -32,15 +32,18 @@ CHANGES_PAGE_SIZE = 50
 FILTER_NAMES = ("region", "user", "recipe", "type", "unpatrolled")
 
 
-@bp.before_app_request
-def follow_renamed_recipe():
-    """Send a request for a renamed recipe's former slug to its present one."""
+@bp.app_errorhandler(NotFound)
+def follow_renamed_recipe(error: NotFound):
+    """Send a request for a renamed recipe's former slug to its present one; other misses are 404s.
+
+    Only a recipe not found is looked up among former slugs: page views of live recipes pay nothing.
+    """
     rule, slug = request.url_rule, (request.view_args or {}).get("slug")
-    if rule is None or "/recipes/<" not in rule.rule or not is_plausible_slug(slug):
-        return None
-    target = renaming.redirect_target(get_session(), slug)
+    target = None
+    if rule is not None and "/recipes/<" in rule.rule and is_plausible_slug(slug):
+        target = renaming.redirect_target(get_session(), slug)
     if target is None:
-        return None
+        return error_response(error.code, error.message, error.details)
     arguments = {**request.args.to_dict(flat=False), **request.view_args, "slug": target}
     status = 301 if request.method in ("GET", "HEAD") and not request.path.startswith("/api/") else 308
     return redirect(url_for(request.endpoint, **arguments), status)

@@ -48,19 +48,24 @@ def load_recipe(slug: str) -> Recipe:
 def revision_html(session: Session, revision: Revision) -> str:
     """The stored HTML of a revision, its wiki links to recipes that do not exist marked as missing."""
     html = revision_content(session, revision).html
-    targets = _link_targets(html)
-    missing = targets - existing_slugs(session, set(targets))
+    return with_missing_marked(html, existing_slugs(session, set(link_targets(html))))
+
+
+def with_missing_marked(html: str, existing: set[str]) -> str:
+    """Stored HTML with its wiki links to slugs not in ``existing`` marked as missing."""
+    missing = link_targets(html) - existing
     return _with_missing_marked(html, frozenset(missing)) if missing else html
 
 
 @lru_cache(maxsize=HTML_READINGS_KEPT)
-def _link_targets(html: str) -> frozenset[str]:
+def link_targets(html: str) -> frozenset[str]:
+    """The slugs the wiki links of stored HTML lead to."""
     return frozenset(wikilink_targets(html))
 
 
 @lru_cache(maxsize=HTML_READINGS_KEPT)
 def _with_missing_marked(html: str, missing: frozenset[str]) -> str:
-    return mark_missing_links(html, _link_targets(html) - missing)
+    return mark_missing_links(html, link_targets(html) - missing)
 
 
 @lru_cache(maxsize=HTML_READINGS_KEPT)

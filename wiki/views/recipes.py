@@ -22,13 +22,23 @@ from recipes.regions import list_regions
 from recipes.starter import STARTERS, starter_text
 from recipes.visibility import latest_visible, require_recipe_visible, require_visible, shown_revision
 
+from .. import page_cache
 from ..api.common import whole_number
 from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import STATUS_BY_CODE, database_failure_answer
 from ..markdown import render_markdown
 from ..security import limit_saves
-from .common import contents_of, form_text, load_recipe, revision_arg, revision_html, template_globals
+from .common import (
+    contents_of,
+    form_text,
+    link_targets,
+    load_recipe,
+    revision_arg,
+    revision_html,
+    template_globals,
+    with_missing_marked,
+)
 from .moderation import history_notes, recipe_notices
 
 bp = Blueprint("recipes", __name__)
@@ -59,21 +69,39 @@ def home():
 @bp.get("/recipes/<slug>")
 def show(slug: str):
     """Show the published revision of a recipe (to its author, their own edit awaiting review)."""
+    reader = page_cache.reader_view(slug)
+    kept = page_cache.kept_page(reader) if reader is not None else None
+    if kept is not None:
+        return kept
+    session = get_session()
     recipe = load_recipe(slug)
     revision = shown_revision(current_domain_user(), recipe)
-    html = revision_html(get_session(), revision)
+    stored = queries.revision_content(session, revision).html
+    targets = link_targets(stored)
+    existing = queries.existing_slugs(session, set(targets))
+    html = with_missing_marked(stored, existing)
     contents = contents_of(html)
     if len(contents) < MIN_HEADINGS_FOR_CONTENTS:
         contents = ()
-    pictures = images.recipe_pictures(get_session(), recipe, html, current_app.config["REVIEW_POLICY"])
-    return render_template(
-        "recipes/show.html",
-        recipe=recipe,
-        revision=revision,
-        html=html,
-        contents=contents,
-        pictures=pictures,
+    pictures = images.recipe_pictures(session, recipe, html, current_app.config["REVIEW_POLICY"])
+    context = {
+        "recipe": recipe,
+        "revision": revision,
+        "html": html,
+        "contents": contents,
+        "pictures": pictures,
         **recipe_notices(recipe, revision),
+    }
+    if reader is None:
+        return render_template("recipes/show.html", **context)
+    shows_pictures = bool(pictures or images.referenced_image_ids(stored))
+    return page_cache.render_and_keep(
+        reader,
+        "recipes/show.html",
+        context,
+        link_targets=targets,
+        existing=existing,
+        shows_pictures=shows_pictures,
     )
 
 

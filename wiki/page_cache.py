@@ -1,0 +1,138 @@
+"""Recipe pages kept per process for readers who are not logged in, shown again while they are current.
+
+Glossary:
+- *reader*: a visitor with no account in play (no login, no API token) asking for a recipe's address
+  with no query string and no message waiting to be flashed. Every reader in one interface language
+  sees the same page, up to the CSRF token of its forms.
+- *page version*: the one row (``recipes.queries.page_version``) of everything the page shows that can
+  change while the address stays, including which of the recipes its wiki links name exist. Equal
+  versions mean the same page.
+- *kept page*: the HTML of a reader's page, a placeholder where the CSRF token goes, kept under its
+  slug and language with the version it was rendered from and the slugs its links name. A view reads
+  the version (one statement) and shows the kept page only if it is of that version: any change
+  visible on the page, including a recipe its links name being created, deleted or renamed, makes
+  the next view render the page afresh.
+
+A page is kept only when nothing outside its version decides it: no picture, no upload (whether an
+upload shows depends on its uploader's standing), no protection that ends by itself, and no CSRF
+token of the visitor's own rendered into it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import current_app, g, render_template, request, session
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import Row
+
+from recipes.queries import page_version
+
+from .api.common import checked_slug
+from .auth import current_domain_user
+from .db import get_session
+
+PAGES_KEPT = 500
+EXTENSION = "levain.page_cache"
+# Stands for the CSRF token in a kept page; random, so that no text of the page can contain it.
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+
+PageKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A reader's page as rendered, with its placeholder for the CSRF token."""
+
+    version: tuple  # the page version it was rendered from (``_version_of``)
+    html: str
+    link_targets: frozenset[str]
+
+
+class PageStore:
+    """A bounded map of kept pages, the least recently used dropped first; safe across threads."""
+
+    def __init__(self, size: int = PAGES_KEPT):
+        self._pages: OrderedDict[PageKey, KeptPage] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: PageKey) -> KeptPage | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: PageKey, page: KeptPage) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+
+
+def _store() -> PageStore:
+    # One store per app: two apps in one process (the tests make many) share nothing.
+    return current_app.extensions.setdefault(EXTENSION, PageStore())
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """A reader's view of a recipe page: where its page is kept, and the version read for it."""
+
+    key: PageKey
+    version: Row
+    kept: KeptPage | None
+
+
+def reader_view(slug: str) -> ReaderView | None:
+    """The reader's view of the recipe at ``slug``; None when the request is not a reader's or no
+    recipe is there."""
+    if request.query_string or "_flashes" in session or current_domain_user() is not None:
+        return None
+    key = (checked_slug(slug), str(get_locale()))
+    kept = _store().get(key)
+    version = page_version(get_session(), slug, kept.link_targets if kept is not None else ())
+    return ReaderView(key, version, kept) if version is not None else None
+
+
+def kept_page(view: ReaderView) -> str | None:
+    """The page kept for this view, its CSRF token filled in, if it is of the version read."""
+    if view.kept is None or view.kept.version != _version_of(view.version):
+        return None
+    return view.kept.html.replace(CSRF_PLACEHOLDER, generate_csrf())
+
+
+def render_and_keep(
+    view: ReaderView,
+    template: str,
+    context: dict,
+    *,
+    link_targets: frozenset[str],
+    existing: set[str],
+    shows_pictures: bool,
+) -> str:
+    """Render a reader's page, whose wiki links lead to ``existing`` of ``link_targets``; keep it when
+    nothing outside its version decides it."""
+    html = render_template(template, **context, csrf_token=lambda: CSRF_PLACEHOLDER)
+    before = view.version
+    # A real token in the page (a macro that does not see the placeholder) is this visitor's alone.
+    own_token = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+    if not (own_token or shows_pictures or before.uploads or before.protection_expires_at):
+        # A change saved while the page was rendered may be in it: keep it only under a version read
+        # after, which must be the one read before, with the links the page shows (now known).
+        after = page_version(get_session(), view.key[0], link_targets)
+        version = _version_of(after) if after is not None else None
+        if version is not None and version == (*_version_of(before)[:-1], frozenset(existing)):
+            _store().put(view.key, KeptPage(version, html, link_targets))
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+
+
+def _version_of(row: Row) -> tuple:
+    # The slugs the links lead to come in no given order.
+    return (*row[:-1], frozenset((row.links_that_lead or "").split()))
