@@ -37,8 +37,7 @@ from werkzeug.test import TestResponse
 
 from recipes.accounts import create_user
 from recipes.blobs import store_blob
-from recipes.database import make_engine, make_session_factory
-from recipes.editing import write_transaction
+from recipes.database import make_engine, make_session_factory, write_transaction
 from recipes.models import Recipe, Revision, User, utcnow
 from recipes.queries import revision_content
 from recipes.schema import upgrade_database

@@ -85,15 +85,6 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password or "") else None
 
 
-def set_role(session: Session, name: str, role: str) -> User:
-    role = validate_role(role)
-    begin_write(session)
-    user = get_user(session, name)
-    user.role = role
-    session.commit()
-    return user
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .accounts import get_user, validate_role
 from .changes import record_change
-from .editing import write_transaction
+from .database import write_transaction
 from .errors import Forbidden, Invalid
 from .models import Block, User
 from .policy import is_in_force, require, role_rank, until
@@ -79,16 +79,29 @@ def block_in_force(user: User) -> Block | None:
 def change_role(session: Session, name: str, role: object, *, admin: User) -> User:
     """Give account ``name`` another role; an admin does not change their own (nobody would be left)."""
     require(admin, "manage_users")
+    return _give_role(session, name, role, by=admin)
+
+
+def change_role_from_command_line(session: Session, name: str, role: object) -> User:
+    """Give account ``name`` another role as the wiki's operator (``levain user role``).
+
+    The operator needs no account (the first admin is made this way): the change is recorded without
+    a user.
+    """
+    return _give_role(session, name, role, by=None)
+
+
+def _give_role(session: Session, name: str, role: object, *, by: User | None) -> User:
     role = validate_role(role)
     with write_transaction(session):
         target = get_user(session, name)
-        if target.id == admin.id:
+        if by is not None and target.id == by.id:
             raise Invalid("You cannot change your own role; ask another admin.")
         previous = target.role
         if previous != role:
             target.role = role
             session.flush()
             record_change(
-                session, type="role", user=admin, target_user=target, summary=f"{previous} → {role}"
+                session, type="role", user=by, target_user=target, summary=f"{previous} → {role}"
             )
     return target

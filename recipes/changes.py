@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from .audit import record_audit
-from .database import begin_write
+from .database import write_transaction
 from .errors import Invalid, NotFound
 from .models import Change, ChangePatrol, Recipe, Region, Revision, User
 from .policy import allowed, require
@@ -226,9 +226,7 @@ def _filtered(query: Select, filters: ChangeFilters) -> Select:
 def patrol_change(session: Session, change_id: int, *, user: User) -> ChangePatrol:
     """Mark a change as checked by ``user``; a change is patrolled once."""
     require(user, "patrol")
-    # editing.write_transaction cannot be used here: editing imports this module to record its saves.
-    begin_write(session)
-    try:
+    with write_transaction(session):
         change = session.get(Change, change_id)
         if change is None:
             raise NotFound(f"There is no change {change_id}.")
@@ -239,8 +237,4 @@ def patrol_change(session: Session, change_id: int, *, user: User) -> ChangePatr
         session.flush()
         record_audit(session, action="patrol", actor=user, recipe=change.recipe, change=change,
                      summary=f"{change.type} {change.id}")
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return mark

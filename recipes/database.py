@@ -2,9 +2,9 @@
 
 SQLite runs in WAL mode with a busy timeout, and a transaction that will write starts with
 ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes fails at once with "database is
-locked" when another writer went first, instead of waiting its turn. PostgreSQL needs nothing special:
-the compare-and-set ``UPDATE`` on the recipe row serialises concurrent saves; its pool pings a
-connection before handing it out, so that one the server dropped (a restart) is replaced unseen.
+locked" when another writer went first, instead of waiting its turn. On PostgreSQL a write to a recipe
+locks its row first (``recipes.revisions.lock_recipe``); its pool pings a connection before handing it
+out, so that one the server dropped (a restart) is replaced unseen.
 
 ``database_failure`` tells a failure of the database itself (unreachable, busy past the timeout,
 read-only or full storage), which the web layer answers with a 503 or a 507, from a bug.
@@ -13,6 +13,8 @@ read-only or full storage), which the web layer answers with a 503 or a 507, fro
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -83,6 +85,18 @@ def begin_write(session: Session) -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[None]:
+    """Run a block in a write transaction: committed at its end, rolled back whole if it raises."""
+    begin_write(session)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def database_failure(error: BaseException) -> str | None:

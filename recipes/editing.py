@@ -1,8 +1,9 @@
 """Saving recipes: create, edit, revert. Every save appends a revision; nothing is overwritten.
 
-A save reads the head it was based on, stores the text as a blob (rendering its HTML once), inserts the
-new revision and moves the head with a compare-and-set (``UPDATE recipes … WHERE head_number = :base``)
-in one write transaction. If the head moved since the editor opened the page, the save is merged
+A save locks the recipe, reads its head, stores the text as a blob (rendering its HTML once), inserts
+the new revision and moves the head with a compare-and-set (``UPDATE recipes … WHERE head_number =
+:base``) in one write transaction (``recipes.revisions``). If the head moved since the editor opened
+the page, the save is merged
 three-way (base: the revision the editor started from, ours: the editor's text, theirs: the head) and
 saved on top of the head when the changes do not overlap, or refused as a conflict: never
 last-writer-wins.
@@ -14,57 +15,30 @@ fork or sync revision records the parent revision it took in (``upstream_revisio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import validation
-from .blobs import load_blob, store_blob
-from .changes import record_revision_change
-from .database import begin_write
+from .blobs import load_blob
+from .database import write_transaction
 from .errors import EditConflict, Invalid
 from .lineage import merged_upstream_number
 from .merge import merge3
-from .models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User, utcnow
-from .policy import must_wait_for_review, require
-from .queries import get_recipe, get_revision
+from .models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User
+from .policy import require
+from .queries import get_revision
+from .revisions import (
+    Renderer,
+    SaveOutcome,
+    append_revision,
+    has_unreviewed_head,
+    recipe_for_writing,
+    review_status,
+)
 from .slugs import MAX_SLUG_LENGTH, slugify
 from .visibility import require_visible
-
-Renderer = Callable[[str], str]
-
-# A save whose head moved between its read and its compare-and-set (PostgreSQL lets two transactions
-# read the same head) is merged again on the new head, this many times at most.
-SAVE_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class SaveOutcome:
-    """What a save did: the recipe, the revision readers now see or that awaits review."""
-
-    recipe: Recipe
-    revision: Revision
-    changed: bool = True
-    merged: bool = False
-
-
-class HeadMoved(EditConflict):
-    """The compare-and-set found another head: someone committed a save after this one read the head."""
-
-
-@contextmanager
-def write_transaction(session: Session) -> Iterator[None]:
-    """Run a block in a write transaction: committed at its end, rolled back whole if it raises."""
-    begin_write(session)
-    try:
-        yield
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def unique_slug(session: Session, title: str) -> str:
@@ -138,95 +112,6 @@ def create_recipe(
     return SaveOutcome(recipe, revision)
 
 
-def review_status(
-    author: User, action: str, recipe: Recipe | None, review_policy: str, *, unreviewed_text: bool
-) -> str:
-    """The status of a revision ``author`` saves by ``action``: "pending" or "approved".
-
-    Besides the review policy, a revision whose text holds text still awaiting review (``unreviewed_text``:
-    it was saved on top of a pending head, or brings back a pending revision) awaits review too:
-    publishing it would publish that text unreviewed.
-    """
-    if unreviewed_text or must_wait_for_review(author, action, recipe, review_policy):
-        return "pending"
-    return "approved"
-
-
-def has_unreviewed_head(recipe: Recipe) -> bool:
-    """Whether the recipe's head holds text readers do not see yet (a revision awaiting review)."""
-    return recipe.head_revision_id != recipe.published_revision_id
-
-
-def append_revision(
-    session: Session,
-    recipe: Recipe,
-    head: Revision | None,
-    *,
-    author: User,
-    title: str,
-    body: str,
-    summary: str,
-    kind: str,
-    render: Renderer,
-    blob_hint: str | None = None,
-    upstream_revision_id: int | None = None,
-    status: str = "approved",
-) -> Revision:
-    """Insert the next revision on top of ``head`` and move the recipe's head to it (compare-and-set).
-
-    ``upstream_revision_id`` is the merge record of a fork: the parent revision this one took in.
-    A revision of ``status`` "pending" moves the head only: readers keep the published revision (and
-    its title) until a moderator approves it (``recipes.review``).
-    """
-    blob = store_blob(session, body, render, hint=blob_hint or (head.blob_id if head else None))
-    base_number = head.number if head else 0
-    published = status == "approved"
-    _move_head(session, recipe, base_number, title if published else recipe.title)
-    previous_size = head.size if head else 0
-    revision = Revision(
-        recipe_id=recipe.id,
-        number=base_number + 1,
-        parent_id=head.id if head else None,
-        blob_id=blob,
-        title=title,
-        author_id=author.id,
-        summary=summary,
-        kind=kind,
-        status=status,
-        size=len(body),
-        size_delta=len(body) - previous_size,
-        upstream_revision_id=upstream_revision_id,
-    )
-    session.add(revision)
-    session.flush()
-    record_revision_change(session, revision, recipe, author)
-    pointers = {"head_revision_id": revision.id}
-    if published:
-        pointers["published_revision_id"] = revision.id
-        session.add(SearchOutbox(recipe_id=recipe.id))
-    session.execute(
-        update(Recipe)
-        .where(Recipe.id == recipe.id)
-        .values(**pointers)
-        .execution_options(synchronize_session=False)
-    )
-    session.flush()
-    session.refresh(recipe)
-    return revision
-
-
-def _move_head(session: Session, recipe: Recipe, base_number: int, title: str) -> None:
-    """Number the recipe's head ``base_number + 1`` if it still is ``base_number`` (compare-and-set)."""
-    moved = session.execute(
-        update(Recipe)
-        .where(Recipe.id == recipe.id, Recipe.head_number == base_number)
-        .values(head_number=base_number + 1, updated_at=utcnow(), title=title)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
-        raise HeadMoved("Someone saved this recipe in the meantime.", head_revision=base_number)
-
-
 @dataclass(frozen=True)
 class _Edit:
     """What a person sent to save, cleaned."""
@@ -276,19 +161,12 @@ def save_edit(
         upstream_number=upstream_revision,
         review_policy=review_policy,
     )
-    attempt = 1
-    while True:
-        try:
-            with write_transaction(session):
-                return _save_on_head(session, slug, edit, render)
-        except HeadMoved:
-            if attempt == SAVE_ATTEMPTS:
-                raise
-            attempt += 1
+    with write_transaction(session):
+        return _save_on_head(session, slug, edit, render)
 
 
 def _save_on_head(session: Session, slug: str, edit: _Edit, render: Renderer) -> SaveOutcome:
-    recipe = get_recipe(session, slug)
+    recipe = recipe_for_writing(session, slug)
     require(edit.author, "edit", recipe)
     head = recipe.head_revision
     if edit.base_number > head.number:
@@ -389,7 +267,7 @@ def revert(
     number = validation.clean_revision_number(number)
     summary = validation.clean_summary(summary)
     with write_transaction(session):
-        recipe = get_recipe(session, slug)
+        recipe = recipe_for_writing(session, slug)
         require(author, "revert", recipe)
         target = get_revision(session, recipe, number)
         require_visible(author, target)

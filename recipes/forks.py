@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from . import validation
 from .blobs import load_blob
-from .editing import Renderer, SaveOutcome, append_revision, region_by_slug, unique_slug, write_transaction
+from .database import write_transaction
+from .editing import region_by_slug, unique_slug
 from .errors import Invalid, NotFound
 from .models import Recipe, RecipeTag, Region, Revision, User
 from .policy import require
 from .queries import get_recipe, get_revision
 from .regions import create_region
+from .revisions import Renderer, SaveOutcome, append_revision
 from .slugs import MAX_SLUG_LENGTH, slugify
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from .changes import record_change
-from .editing import write_transaction
+from .database import write_transaction
 from .errors import Invalid, NotFound, TooLarge
 from .models import IMAGE_EXTENSIONS, Image, ImageUpload, Recipe, User
 from .policy import must_wait_for_review, require

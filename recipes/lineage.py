@@ -7,7 +7,9 @@ Glossary:
 - *merge record*: a fork's revision that took in the parent's text up to a parent revision
   (``Revision.upstream_revision_id``); the first revision of a fork records the fork point.
 - *base*: the last parent revision taken in (the fork point at first): where the next sync starts.
-- *behind*: parent revisions since the base. *ahead*: the fork's revisions since its last merge record.
+- *behind*: parent revisions since the base up to the parent's published revision, what a sync would
+  take in (revisions awaiting review are not counted). *ahead*: the fork's revisions since its last
+  merge record.
 
 Everything here is derived from those stored facts by queries; nothing is stored as a guess. Ancestors
 and descendants are recursive CTEs, which SQLite and PostgreSQL both run, so a lineage of a thousand
@@ -108,7 +110,7 @@ def _merge_records(members) -> Select:
 def _nodes_query(members) -> Select:
     """The lineage nodes' columns of the recipes in ``members`` (a selectable of ``id`` and ``depth``)."""
     merges = _merge_records(members).subquery()
-    parent, fork_point = aliased(Recipe), aliased(Revision)
+    parent, fork_point, parent_published = aliased(Recipe), aliased(Revision), aliased(Revision)
     return (
         select(
             Recipe.id,
@@ -121,7 +123,7 @@ def _nodes_query(members) -> Select:
             Recipe.head_number,
             Recipe.updated_at,
             fork_point.number,
-            parent.head_number,
+            parent_published.number,
             merges.c.merge_number,
             merges.c.base_number,
             members.c.depth,
@@ -130,6 +132,7 @@ def _nodes_query(members) -> Select:
         .outerjoin(Region, Region.id == Recipe.region_id)
         .outerjoin(parent, parent.id == Recipe.parent_id)
         .outerjoin(fork_point, fork_point.id == Recipe.fork_revision_id)
+        .outerjoin(parent_published, parent_published.id == parent.published_revision_id)
         .outerjoin(merges, merges.c.recipe_id == Recipe.id)
         .where(Recipe.head_revision_id.is_not(None))
         .order_by(members.c.depth, Recipe.slug)
@@ -147,7 +150,7 @@ def _node(
     head_number,
     updated_at,
     fork_number,
-    parent_head,
+    parent_published,
     merge_number,
     base_number,
     depth,
@@ -166,7 +169,7 @@ def _node(
         updated_at=updated_at,
         fork_revision=fork_number,
         base=base,
-        behind=parent_head - base if is_fork and base is not None else None,
+        behind=parent_published - base if is_fork and base is not None else None,
         ahead=head_number - (merge_number or 1) if is_fork else None,
         depth=depth,
     )

@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session, joinedload
 from . import validation
 from .blobs import load_blob
 from .changes import record_change
-from .editing import Renderer, append_revision, has_unreviewed_head, write_transaction
+from .database import write_transaction
 from .errors import Invalid, NotFound
 from .lineage import upstream_status
 from .merge import MergeResult, merge3
 from .models import Proposal, ProposalComment, Revision, User, utcnow
 from .policy import require
 from .queries import clamp_limit, get_recipe
+from .revisions import Renderer, append_revision, has_unreviewed_head, lock_recipe
 from .sync import require_head, resolved_text
 
 PROPOSAL_STATUSES = ("open", "accepted", "declined")
@@ -180,6 +181,7 @@ def accept_proposal(
     comment = _clean_text(comment, "A comment", required=False)
     with write_transaction(session):
         proposal = _open_proposal(session, proposal_id, author)
+        lock_recipe(session, proposal.target)
         target, head = proposal.target, proposal.target.head_revision
         if head_revision not in (None, ""):
             require_head(head, validation.clean_revision_number(head_revision, "head revision"))

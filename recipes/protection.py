@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from .changes import record_change
-from .editing import write_transaction
+from .database import write_transaction
 from .errors import Invalid
 from .models import Protection, Recipe, User
 from .policy import is_in_force, require, until

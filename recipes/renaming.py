@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from . import validation
 from .blobs import load_blob
 from .changes import record_change
-from .editing import Renderer, append_revision, has_unreviewed_head, write_transaction
+from .database import write_transaction
 from .errors import Invalid
 from .forks import clean_new_slug
 from .models import Recipe, RecipeRedirect, SearchOutbox, User, utcnow
 from .policy import require
 from .queries import get_recipe
+from .revisions import Renderer, append_revision, has_unreviewed_head, recipe_for_writing
 from .slugs import slugify
 
 
@@ -33,7 +34,7 @@ def rename_recipe(
     title = validation.clean_title(title)
     chosen = clean_new_slug(new_slug)
     with write_transaction(session):
-        recipe = get_recipe(session, slug)
+        recipe = recipe_for_writing(session, slug)
         require(user, "rename", recipe)
         head = recipe.head_revision
         target = chosen or slugify(title)

@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session, joinedload
 from . import validation
 from .blobs import load_blob
 from .changes import record_change
-from .editing import Renderer, append_revision, write_transaction
+from .database import write_transaction
 from .errors import EditConflict, Forbidden, Invalid, MergeConflict
 from .merge import merge3
 from .models import Recipe, Revision, RevisionReview, SearchOutbox, User
 from .policy import require
-from .queries import clamp_limit, get_recipe, get_revision
+from .queries import clamp_limit, get_revision
+from .revisions import Renderer, append_revision, recipe_for_writing
 from .sanctions import clean_reason
 
 EDITS_TO_BECOME_EDITOR = 5
@@ -184,7 +185,7 @@ def publish(session: Session, recipe: Recipe, revision: Revision) -> None:
 
 
 def _pending_revision(session: Session, slug: str, number: int, reviewer: User) -> tuple[Recipe, Revision]:
-    recipe = get_recipe(session, slug)
+    recipe = recipe_for_writing(session, slug)
     require(reviewer, "review", recipe)
     revision = get_revision(session, recipe, number)
     if revision.status != "pending":

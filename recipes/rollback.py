@@ -16,12 +16,12 @@ from . import validation
 from .accounts import get_user
 from .blobs import load_blob
 from .changes import record_change
-from .editing import Renderer, SaveOutcome, append_revision, review_status, write_transaction
+from .database import write_transaction
 from .errors import Invalid, LevainError
 from .models import Recipe, Revision, User
 from .policy import require
-from .queries import get_recipe
 from .review import reject_rolled_back
+from .revisions import Renderer, SaveOutcome, append_revision, recipe_for_writing, review_status
 
 # The most revisions one run may undo, and the most recipes a rollback everywhere touches.
 MAX_RUN = 500
@@ -45,7 +45,7 @@ def rollback_user(
         raise Invalid("Name the user whose edits to roll back.")
     summary = validation.clean_summary(summary)
     with write_transaction(session):
-        recipe = get_recipe(session, slug)
+        recipe = recipe_for_writing(session, slug)
         require(moderator, "rollback", recipe)
         target = get_user(session, user_name)
         run, restored = _run_at_head(session, recipe, target)

@@ -17,20 +17,21 @@ from sqlalchemy.orm import Session, joinedload
 
 from . import validation
 from .blobs import load_blob
-from .editing import (
-    Renderer,
-    SaveOutcome,
-    append_revision,
-    has_unreviewed_head,
-    review_status,
-    write_transaction,
-)
+from .database import write_transaction
 from .errors import EditConflict, Invalid, MergeConflict
 from .lineage import UpstreamStatus, upstream_status
 from .merge import MergeResult, merge3
 from .models import Revision, User
 from .policy import require
 from .queries import get_revision
+from .revisions import (
+    Renderer,
+    SaveOutcome,
+    append_revision,
+    has_unreviewed_head,
+    recipe_for_writing,
+    review_status,
+)
 
 # The sync page lists this many of the upstream changes not yet taken in, newest first.
 MAX_LISTED_CHANGES = 50
@@ -83,6 +84,7 @@ def sync(
     base_revision = validation.clean_revision_number(base_revision, "base revision")
     summary = validation.clean_summary(summary)
     with write_transaction(session):
+        recipe_for_writing(session, slug)  # locked first, so that the status reads the head as it is now
         status = upstream_status(session, slug)
         recipe, head = status.recipe, status.recipe.head_revision
         require(author, "sync", recipe)

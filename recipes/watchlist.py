@@ -14,7 +14,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from .changes import ChangeRow, change_rows, changes_query
-from .editing import write_transaction
+from .database import write_transaction
 from .models import Change, Recipe, Region, User, Watch, WatchlistVisit, utcnow
 from .policy import require
 from .queries import get_recipe

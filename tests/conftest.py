@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -39,11 +41,14 @@ def sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
-@pytest.fixture(scope="session")
-def postgres_database():
-    """A migrated database of the suite's own on the test PostgreSQL server, dropped at the end."""
+@contextmanager
+def new_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on the test PostgreSQL server, dropped at the end.
+
+    An unreachable server skips the test (fails it under ``CI=true``).
+    """
     server = make_url(POSTGRES_SERVER_URL)
-    name = f"levain_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -53,14 +58,22 @@ def postgres_database():
         if IN_CI:
             pytest.fail(f"PostgreSQL at {server.render_as_string()} is unreachable: {error}")
         pytest.skip(f"PostgreSQL unreachable: {error}")
-    url = server.set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    upgrade_database(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A migrated database of the suite's own on the test PostgreSQL server, dropped at the end."""
+    with new_postgres_database("levain_test") as url:
+        engine = make_engine(url)
+        upgrade_database(engine)
+        engine.dispose()
+        yield url
 
 
 def _empty_postgres(url: str) -> None:
@@ -104,7 +117,13 @@ def render():
 
 
 @pytest.fixture
-def app(db_url, tmp_path):
+def app_settings() -> dict:
+    """Settings a test module adds to (or changes in) the test app's: override this fixture there."""
+    return {}
+
+
+@pytest.fixture
+def app(db_url, tmp_path, app_settings):
     from wiki import create_app
 
     app = create_app(
@@ -115,6 +134,7 @@ def app(db_url, tmp_path):
             "SECRET_KEY": "test-secret",
             "REVIEW_POLICY": "none",
             "RATELIMIT_ENABLED": False,
+            **app_settings,
         }
     )
     yield app

@@ -17,7 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import run_simple
 
-from recipes import accounts, demo, regions
+from recipes import accounts, blocks, demo, regions
 from recipes.errors import LevainError
 from recipes.models import ROLES
 from recipes.search import prepare_index
@@ -80,7 +80,7 @@ def user_add(name: str, email: str | None, role: str, password: str) -> None:
 @with_appcontext
 def user_role(name: str, role: str) -> None:
     """Give an account a role: contributor, editor, moderator or admin."""
-    user = _run(lambda: accounts.set_role(get_session(), name, role))
+    user = _run(lambda: blocks.change_role_from_command_line(get_session(), name, role))
     click.echo(f"{user.name} is now {user.role}.")
 
 

@@ -12,11 +12,26 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
+
+from recipes.database import make_engine, make_session_factory
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The password of every account the browser tests make, in the database or through the forms.
+PASSWORD = "un mot de passe solide"
+
+
+def sign_in(page, name: str, *, register: bool = False) -> None:
+    """Log in as ``name`` with PASSWORD through the login form, or first create the account through
+    the registration form (``register``); return once the page names the person logged in."""
+    page.goto("/register" if register else "/login")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("main form.stacked-form button[type=submit]")
+    expect(page.locator(".site-account__name")).to_have_text(name)
 
 
 @pytest.fixture
@@ -43,6 +58,14 @@ def live_server(tmp_path, sqlite_template):
     thread.join()
     server.server_close()
     app.extensions["levain.engine"].dispose()
+
+
+@pytest.fixture
+def live_sessions(live_server, tmp_path):
+    """A session factory on the live server's database, to prepare what the pages will show."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'levain.db'}")
+    yield make_session_factory(engine)
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -83,3 +106,16 @@ def page(browser, live_server, console_errors):
     tab.on("pageerror", lambda error: console_errors.append(str(error)))
     yield tab
     context.close()
+
+
+@pytest.fixture
+def dialogs(page) -> list[str]:
+    """Every dialog (alert, confirm, prompt) a page opens, dismissed at once."""
+    opened: list[str] = []
+
+    def on_dialog(dialog):
+        opened.append(f"{page.url}: {dialog.type} {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return opened

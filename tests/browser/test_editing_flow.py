@@ -12,18 +12,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 FIRST_TEXT = "## Matériel\n\nDes tables, des multiprises et du café."
 SECOND_TEXT = "## Matériel\n\nDes tables, des rallonges et du café.\n\n## Étapes\n\n1. Réserver la salle."
-
-
-def register(page, name: str = "amelie") -> None:
-    page.goto("/register")
-    page.fill("#username", name)
-    page.fill("#password", "un mot de passe solide")
-    page.click("form.stacked-form button[type=submit]")
-    expect(page.locator(".site-account__name")).to_have_text(name)
 
 
 def radio(page, column: str, number: int):
@@ -47,7 +41,7 @@ def write_with_live_preview(page) -> None:
 
 
 def test_write_edit_compare_and_revert_a_recipe(page, console_errors):
-    register(page)
+    sign_in(page, "amelie", register=True)
     write_with_live_preview(page)
     page.click("text=Save")
 
@@ -86,7 +80,7 @@ def test_write_edit_compare_and_revert_a_recipe(page, console_errors):
 
 
 def test_history_radios_offer_only_sensible_pairs(page, console_errors):
-    register(page, "basile")
+    sign_in(page, "basile", register=True)
     page.goto("/recipes/new")
     page.fill("#title", "Repair café")
     page.fill("#body", "v1")
@@ -110,7 +104,7 @@ def test_history_radios_offer_only_sensible_pairs(page, console_errors):
 
 
 def test_the_toolbar_and_the_language_of_the_template(page, console_errors):
-    register(page, "chloe")
+    sign_in(page, "chloe", register=True)
     page.goto("/recipes/new")
     page.select_option("#language", "en")
     expect(page.locator("#body")).to_have_value(re.compile(r"^## Overview"))

@@ -14,27 +14,23 @@ import pytest
 from playwright.sync_api import expect
 
 from recipes import accounts, editing, queries, regions
-from recipes.database import make_engine, make_session_factory
+from tests.browser.conftest import PASSWORD, sign_in
 from wiki.markdown import render_markdown
 
 pytestmark = pytest.mark.browser
 
 TEXT = "Louer une salle.\n\nApporter des clés USB.\n\nCopier des logiciels libres.\n"
-PASSWORD = "un mot de passe solide"
 
 
 @pytest.fixture
-def domain(live_server, tmp_path):
-    """Run domain functions on the live server's database (the file the browser conftest made)."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'levain.db'}")
-    sessions = make_session_factory(engine)
+def domain(live_sessions):
+    """Run domain functions on the live server's database."""
 
     def run(action):
-        with sessions() as session:
+        with live_sessions() as session:
             return action(session)
 
-    yield run
-    engine.dispose()
+    return run
 
 
 def upstream_edit(session, old: str, new: str) -> None:
@@ -51,14 +47,6 @@ def upstream_edit(session, old: str, new: str) -> None:
     )
 
 
-def log_in(page, name: str) -> None:
-    page.goto("/login")
-    page.fill("#username", name)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator(".site-account__name")).to_have_text(name)
-
-
 def test_fork_edit_sync_with_a_conflict_propose_and_accept(page, domain, console_errors):
     def setup(session):
         camille = accounts.create_user(session, "camille", PASSWORD, role="editor")
@@ -67,7 +55,7 @@ def test_fork_edit_sync_with_a_conflict_propose_and_accept(page, domain, console
         editing.create_recipe(session, author=camille, title="Copy party", body=TEXT, render=render_markdown)
 
     domain(setup)
-    log_in(page, "lea")
+    sign_in(page, "lea")
 
     page.goto("/recipes/copy-party")
     page.click("text=Fork for my region")
@@ -114,7 +102,7 @@ def test_fork_edit_sync_with_a_conflict_propose_and_accept(page, domain, console
     expect(page.locator("text=Accept and merge")).to_have_count(0)
 
     page.click("text=Log out")
-    log_in(page, "camille")
+    sign_in(page, "camille")
     page.goto("/proposals/1")
     page.fill("#accept-comment", "Merci Brest !")
     page.click("text=Accept and merge")

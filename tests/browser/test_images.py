@@ -14,6 +14,8 @@ import pytest
 from PIL import Image as PillowImage
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 SVG_WITH_SCRIPT = (
@@ -27,27 +29,6 @@ def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
     buffer = io.BytesIO()
     PillowImage.new("RGB", size, (180, 90, 30)).save(buffer, "PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def dialogs(page) -> list[str]:
-    """Messages of the dialogs (alert, confirm, prompt) any page opened; dismissed at once."""
-    opened: list[str] = []
-
-    def on_dialog(dialog):
-        opened.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    return opened
-
-
-def register(page, name: str) -> None:
-    page.goto("/register")
-    page.fill("#username", name)
-    page.fill("#password", "un mot de passe solide")
-    page.click("form.stacked-form button[type=submit]")
-    expect(page.locator(".site-account__name")).to_have_text(name)
 
 
 def choose_and_insert(page, name: str, mime_type: str, data: bytes) -> None:
@@ -65,7 +46,7 @@ def image_is_loaded(locator) -> bool:
 
 
 def test_upload_a_picture_in_the_editor_and_see_it_in_the_recipe(page, dialogs, console_errors):
-    register(page, "amelie")
+    sign_in(page, "amelie", register=True)
     page.goto("/recipes/new")
     page.fill("#title", "Fête de quartier")
     page.fill("#body", "## Affiche\n\n")
@@ -115,7 +96,7 @@ def test_upload_a_picture_in_the_editor_and_see_it_in_the_recipe(page, dialogs, 
 def test_an_svg_with_a_script_and_a_fake_png_are_refused(
     page, dialogs, console_errors, name, mime_type, data, reason
 ):
-    register(page, "basile")
+    sign_in(page, "basile", register=True)
     page.goto("/recipes/new")
     page.fill("#title", "Repair café")
     page.fill("#body", "Des tournevis.")

@@ -16,6 +16,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -28,14 +30,6 @@ RECIPE_TEXT = (
     "## Matériel\n\n- des cartes imprimées\n- des crayons\n- un vidéoprojecteur\n\n"
     "## Étapes\n\n1. Choisir un quartier.\n2. Former des équipes.\n3. Saisir les relevés."
 )
-
-
-def register(page, name: str) -> None:
-    page.goto("/register")
-    page.fill("#username", name)
-    page.fill("#password", "un mot de passe solide")
-    page.click("form.stacked-form button[type=submit]")
-    expect(page.locator(".site-account__name")).to_have_text(name)
 
 
 def write_recipe(page, title: str, tags: str, region: str = "", body: str = RECIPE_TEXT) -> None:
@@ -59,7 +53,7 @@ def add_region(page, name: str) -> None:
 @pytest.fixture
 def wiki(page):
     """Two recipes in two regions, one of them edited once, written by an editor who stays logged in."""
-    register(page, "louise")
+    sign_in(page, "louise", register=True)
     add_region(page, "Pays de Brest")
     add_region(page, "Genève")
     write_recipe(page, "Cartopartie à Plouarzel", "cartographie, quartier", "pays-de-brest")

@@ -14,22 +14,20 @@ import pytest
 from playwright.sync_api import expect
 
 from recipes import accounts, editing
-from recipes.database import make_engine, make_session_factory
+from tests.browser.conftest import PASSWORD, sign_in
 from wiki.markdown import render_markdown
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "un mot de passe solide"
 FIRST = "## Matériel\n\nDes tables et du café.\n"
 APPROVED = "## Matériel\n\nDes tables, des rallonges et du café.\n"
 REJECTED = APPROVED + "\nACHETEZ DES MONTRES\n"
 
 
 @pytest.fixture
-def pending_edits(live_server, tmp_path):
+def pending_edits(live_sessions):
     """A recipe with two edits awaiting review, written in the live server's database."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'levain.db'}")
-    with make_session_factory(engine)() as session:
+    with live_sessions() as session:
         editor = accounts.create_user(session, "eli", PASSWORD, role="editor")
         accounts.create_user(session, "morgane", PASSWORD, role="moderator")
         contributors = [accounts.create_user(session, name, PASSWORD) for name in ("camille", "dominique")]
@@ -46,15 +44,6 @@ def pending_edits(live_server, tmp_path):
                 render=render_markdown,
                 review_policy="new-accounts",
             )
-    engine.dispose()
-
-
-def log_in(page, name: str) -> None:
-    page.goto("/login")
-    page.fill("#username", name)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator(".site-account__name")).to_have_text(name)
 
 
 def test_a_moderator_reviews_pending_edits_in_the_queue(page, console_errors, pending_edits):
@@ -62,7 +51,7 @@ def test_a_moderator_reviews_pending_edits_in_the_queue(page, console_errors, pe
     expect(page.locator(".notice--pending")).to_contain_text("A newer version awaits review")
     expect(page.locator(".prose")).not_to_contain_text("rallonges")
 
-    log_in(page, "morgane")
+    sign_in(page, "morgane")
     page.goto("/review")
     rows = page.locator("table.review-queue tbody tr")
     expect(rows).to_have_count(2)

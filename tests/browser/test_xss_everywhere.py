@@ -24,14 +24,13 @@ import pytest
 from playwright.sync_api import expect
 
 from recipes import accounts, editing, regions
-from recipes.database import make_engine, make_session_factory
 from recipes.validation import one_line
+from tests.browser.conftest import PASSWORD, sign_in
 from tests.xss_payloads import XSS_PAYLOADS
 from wiki.markdown import render_markdown
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "un mot de passe solide"
 MARKER = "document.body.appendChild(document.createElement('xss-marker'))"
 # Payloads that leave a trace if they run, besides a dialog.
 MARKER_PAYLOADS = [
@@ -154,27 +153,17 @@ def seed(session) -> list[dict]:
 
 
 @pytest.fixture
-def seeded(live_server, tmp_path) -> list[dict]:
-    """The live server's database (the file the browser conftest made) filled with the payloads."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'levain.db'}")
-    with make_session_factory(engine)() as session:
-        recipes = seed(session)
-    engine.dispose()
-    return recipes
+def seeded(live_sessions) -> list[dict]:
+    """The live server's database filled with the payloads."""
+    with live_sessions() as session:
+        return seed(session)
 
 
 @pytest.fixture
-def dialogs(page) -> list[str]:
-    """Every dialog (alert, confirm, prompt) a page opens, dismissed at once."""
-    opened: list[str] = []
-
-    def on_dialog(dialog):
-        opened.append(f"{page.url}: {dialog.type} {dialog.message}")
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
+def dialogs(dialogs, page) -> list[str]:
+    """Every dialog a page opens; the pages also record Content-Security-Policy violations as traces."""
     page.context.add_init_script(RECORD_CSP_VIOLATIONS)
-    return opened
+    return dialogs
 
 
 def visit(page, path: str, traces: list[str]) -> None:
@@ -183,16 +172,8 @@ def visit(page, path: str, traces: list[str]) -> None:
     traces.extend(f"{path}: {trace}" for trace in page.evaluate(FIND_TRACES))
 
 
-def log_in(page, name: str) -> None:
-    page.goto("/login")
-    page.fill("#username", name)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator(".site-account__name")).to_have_text(name)
-
-
 def test_no_payload_runs_on_any_page(page, seeded, dialogs, console_errors):
-    log_in(page, "camille")  # a moderator sees the most: pending edits, the review queue
+    sign_in(page, "camille")  # a moderator sees the most: pending edits, the review queue
     traces: list[str] = []
     for recipe in seeded:
         slug = recipe["slug"]
@@ -214,7 +195,7 @@ def test_no_payload_runs_on_any_page(page, seeded, dialogs, console_errors):
 
 def test_the_pages_visited_do_show_the_payloads(page, seeded, dialogs, console_errors):
     """The pages do show the payloads, as text: the test above would prove nothing on empty pages."""
-    log_in(page, "camille")
+    sign_in(page, "camille")
     page.goto("/review")
     expect(page.locator("main")).to_contain_text(single_line(PAYLOADS[0], 180, 1))
     page.goto("/changes")

@@ -9,9 +9,9 @@ import pytest
 
 from recipes import editing, forks, regions
 from recipes.accounts import find_user
-from recipes.editing import SaveOutcome
 from recipes.models import Revision
 from recipes.queries import get_recipe
+from recipes.revisions import SaveOutcome
 from tests.conftest import csrf_token_of
 from wiki.markdown import render_markdown
 

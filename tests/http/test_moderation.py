@@ -7,39 +7,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from recipes import accounts
-from tests.conftest import PASSWORD
-
 SLUG = "pain-au-levain"
 FIRST, SECOND = "Farine.\nEau.\n", "Farine.\nEau.\nSel.\n"
 
 
 @pytest.fixture
-def app(db_url, tmp_path):
-    from wiki import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": db_url,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SECRET_KEY": "test-secret",
-            "REVIEW_POLICY": "new-accounts",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    yield app
-    app.extensions["levain.engine"].dispose()
+def app_settings():
+    return {"REVIEW_POLICY": "new-accounts"}
 
 
 @pytest.fixture
-def bearer(app):
+def bearer(api_token):
     """``bearer("camille", "contributor")``: make the account, return headers with its token."""
 
     def make(name: str, role: str) -> dict:
-        with app.extensions["levain.sessions"]() as session:
-            accounts.create_user(session, name, PASSWORD, role=role)
-            return {"Authorization": f"Bearer {accounts.issue_token(session, name)}"}
+        return {"Authorization": f"Bearer {api_token(name, role)}"}
 
     return make
 
@@ -356,3 +338,33 @@ def test_moderation_forms_in_the_browser(client, people, recipe, login):
     assert blocked.status_code == 303
     assert "unblock-form" in client.get("/users/camille/moderate").get_data(as_text=True)
     assert client.post("/users/mod/block", data={"csrf_token": csrf, "reason": "moi"}).status_code == 400
+
+
+def test_a_refused_protection_or_block_shows_its_form_again_with_the_reason(client, people, recipe, login):
+    csrf = login("mod", role="moderator")
+    reason = "Guerre d'édition <b>répétée</b>"
+    shown_reason = 'value="Guerre d&#39;édition &lt;b&gt;répétée&lt;/b&gt;"'
+    past = client.post(
+        f"/recipes/{SLUG}/protect",
+        data={"csrf_token": csrf, "level": "moderator", "reason": reason, "expires": "2001-01-01T10:00"},
+    )
+    page = past.get_data(as_text=True)
+    assert past.status_code == 400 and 'id="protect-form"' in page and 'role="alert"' in page
+    assert shown_reason in page
+    assert '<option value="moderator" selected>' in page and 'value="2001-01-01T10:00"' in page
+    assert "Protected" not in client.get(f"/recipes/{SLUG}").get_data(as_text=True)
+    assert 'id="protect-form"' in client.get(f"/recipes/{SLUG}/protect").get_data(as_text=True)
+
+    own = client.post(
+        "/users/mod/block", data={"csrf_token": csrf, "reason": reason, "expires": "2099-01-01T10:00"}
+    )
+    page = own.get_data(as_text=True)
+    assert own.status_code == 400 and 'id="block-form"' in page and 'role="alert"' in page
+    assert shown_reason in page and 'value="2099-01-01T10:00"' in page
+    assert client.post("/users/nobody/block", data={"csrf_token": csrf, "reason": "r"}).status_code == 404
+
+
+def test_the_protect_page_is_for_moderators(client, people, recipe, login):
+    login("eli2", role="editor")
+    assert client.get(f"/recipes/{SLUG}/protect").status_code == 403
+    assert client.get("/recipes/nulle-part/protect").status_code == 404

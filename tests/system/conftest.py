@@ -23,18 +23,17 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from recipes import accounts
 from recipes.database import make_engine, make_session_factory
-from tests.conftest import BACKENDS, IN_CI, POSTGRES_SERVER_URL
+from tests.conftest import BACKENDS, new_postgres_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -108,25 +107,8 @@ def site(request, tmp_path):
     if request.param == "sqlite":
         yield from _ready_site(Site(instance, f"sqlite:///{instance / 'levain.db'}"))
         return
-    server = make_url(POSTGRES_SERVER_URL)
-    name = f"levain_system_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any connection failure means "no server"
-        admin.dispose()
-        if IN_CI:
-            pytest.fail(f"PostgreSQL at {server.render_as_string()} is unreachable: {error}")
-        pytest.skip(f"PostgreSQL unreachable: {error}")
-    try:
-        yield from _ready_site(
-            Site(instance, server.set(database=name).render_as_string(hide_password=False))
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_postgres_database("levain_system") as url:
+        yield from _ready_site(Site(instance, url))
 
 
 def _ready_site(site: Site):

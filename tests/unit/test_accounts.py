@@ -82,23 +82,6 @@ def test_authenticate_an_unknown_user_is_none(session):
     assert accounts.authenticate(session, None, None) is None
 
 
-def test_set_role(session):
-    accounts.create_user(session, "yann", PASSWORD)
-
-    assert accounts.set_role(session, "YANN", "moderator").role == "moderator"
-    assert accounts.get_user(session, "yann").role == "moderator"
-
-
-def test_set_role_refuses_unknown_roles_and_users(session):
-    accounts.create_user(session, "yann", PASSWORD)
-
-    with pytest.raises(Invalid, match="role"):
-        accounts.set_role(session, "yann", "superuser")
-    with pytest.raises(NotFound, match="nobody"):
-        accounts.set_role(session, "nobody", "editor")
-    assert accounts.get_user(session, "yann").role == "contributor"
-
-
 def test_a_token_finds_its_user_and_only_its_hash_is_stored(session):
     accounts.create_user(session, "bot", PASSWORD)
 

@@ -6,9 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from recipes import accounts, editing, forks, regions
-from recipes.blocks import block_in_force, block_user, change_role, unblock_user
-from recipes.errors import Forbidden, Invalid
-from recipes.models import AuditEntry, Block, utcnow
+from recipes.blocks import (
+    block_in_force,
+    block_user,
+    change_role,
+    change_role_from_command_line,
+    unblock_user,
+)
+from recipes.errors import Forbidden, Invalid, NotFound
+from recipes.models import AuditEntry, Block, Change, utcnow
 from recipes.policy import allowed
 
 
@@ -86,3 +92,16 @@ def test_admins_change_roles_but_not_their_own(session, people):
     with pytest.raises(Forbidden):
         change_role(session, "camille", "admin", admin=people["moderator"])
     assert list(session.scalars(select(AuditEntry.summary))) == ["contributor → editor"]
+
+
+def test_the_operator_changes_roles_from_the_command_line_and_it_is_recorded(session, people):
+    assert change_role_from_command_line(session, "CAMILLE", "moderator").role == "moderator"
+    assert change_role_from_command_line(session, "camille", "moderator").role == "moderator"  # no change
+    with pytest.raises(Invalid, match="Unknown role"):
+        change_role_from_command_line(session, "camille", "king")
+    with pytest.raises(NotFound, match="nobody"):
+        change_role_from_command_line(session, "nobody", "editor")
+    change = session.scalars(select(Change)).one()
+    assert (change.type, change.user_id, change.target_user.name) == ("role", None, "camille")
+    audit = session.scalars(select(AuditEntry)).one()
+    assert (audit.action, audit.actor_id, audit.summary) == ("role", None, "contributor → moderator")

@@ -10,8 +10,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from recipes.accounts import get_user, user_for_token
+from recipes.models import Change
 from recipes.queries import list_recipes
 from recipes.regions import get_region
 from recipes.search.outbox import has_pending
@@ -100,6 +102,8 @@ def test_user_role(levain, domain):
 
     assert result.exit_code == 0, result.output
     assert get_user(domain, "ines").role == "editor"
+    change = domain.scalars(select(Change).where(Change.type == "role")).one()
+    assert (change.user_id, change.target_user.name, change.summary) == (None, "ines", "contributor → editor")
 
 
 def test_user_role_refuses_an_unknown_user_or_role(levain):

@@ -131,28 +131,58 @@ def test_an_anonymous_reader_cannot_save(session, render):
         editing.create_recipe(session, author=None, title="Titre", body="x", render=render)
 
 
-def test_concurrent_saves_on_one_base_never_both_win(db_url, recipe, author, render):
-    """Two editors save from the same base at once: one wins, the other gets a conflict."""
+def run_at_once(db_url, editors: int, edit) -> list[str]:
+    """Run ``edit(session, n)`` for n in range(editors), each in a thread of its own started together.
+
+    Returns "saved" or "conflict" for each editor, in the order they finished.
+    """
     from recipes.database import make_engine, make_session_factory
 
     engine = make_engine(db_url)
     sessions = make_session_factory(engine)
-    results, start = [], threading.Barrier(4)
+    results, start = [], threading.Barrier(editors)
 
     def editor(n: int) -> None:
         with sessions() as own:
-            user = accounts.get_user(own, "camille")
             start.wait()
             try:
-                save(own, recipe, user, render, f"Texte de l'éditeur {n}\n", 1)
+                edit(own, n)
                 results.append("saved")
             except EditConflict:
                 results.append("conflict")
 
-    threads = [threading.Thread(target=editor, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=editor, args=(n,)) for n in range(editors)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     engine.dispose()
-    assert sorted(results) == ["conflict"] * 3 + ["saved"]
+    return results
+
+
+def test_concurrent_saves_on_one_base_never_both_win(db_url, recipe, author, render):
+    """Two editors save from the same base at once: one wins, the other gets a conflict."""
+
+    def edit(own, n):
+        save(own, recipe, accounts.get_user(own, "camille"), render, f"Texte de l'éditeur {n}\n", 1)
+
+    assert sorted(run_at_once(db_url, 4, edit)) == ["conflict"] * 3 + ["saved"]
+
+
+def test_concurrent_saves_that_do_not_overlap_are_all_merged(db_url, session, recipe, author, render):
+    """Many editors save different lines from the same stale base at once: every edit is kept."""
+    editors = 10
+    lines = [f"Étape {n}.\n\n" for n in range(editors)]
+    save(session, recipe, author, render, "Intro.\n\n" + "".join(lines), 1)
+    save(session, recipe, author, render, "Introduction.\n\n" + "".join(lines), 2)
+
+    def edit(own, n):
+        ours = "".join(line.replace(".", " faite.") if i == n else line for i, line in enumerate(lines))
+        save(own, recipe, accounts.get_user(own, "camille"), render, "Intro.\n\n" + ours, 2)
+
+    assert run_at_once(db_url, editors, edit) == ["saved"] * editors
+    session.expire_all()  # the saves were made by other sessions
+    recipe = queries.get_recipe(session, recipe.slug)
+    assert recipe.head_number == 3 + editors
+    text = load_blob(session, recipe.head_revision.blob_id).text
+    assert text == "Introduction.\n\n" + "".join(line.replace(".", " faite.") for line in lines)

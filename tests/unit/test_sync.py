@@ -2,7 +2,7 @@
 
 import pytest
 
-from recipes import accounts, editing, forks, lineage, queries, regions, sync
+from recipes import accounts, editing, forks, lineage, queries, regions, review, sync
 from recipes.blobs import load_blob
 from recipes.errors import EditConflict, Invalid, MergeConflict, Unauthorized
 from recipes.merge import Conflict
@@ -129,6 +129,20 @@ def test_a_sync_may_stop_at_an_older_upstream_revision(session, author, render):
     assert text_of(session, "copy-party-brest") == TEXT.replace("une salle", "une grande salle")
     status = lineage.upstream_status(session, "copy-party-brest")
     assert (status.base.number, status.behind) == (2, 1)
+
+
+def test_behind_counts_only_the_upstream_revisions_a_sync_takes_in(session, author, render):
+    edit(session, author, render, "copy-party", "une salle", "une grande salle")
+    edit(session, author, render, "copy-party", "clés USB", "clés USB vierges", review_policy="new-accounts")
+    status = lineage.upstream_status(session, "copy-party-brest")
+    assert (status.upstream_head.number, status.behind) == (2, 1)
+    assert lineage.lineage(session, "copy-party").descendants[0].behind == 1
+    do_sync(session, author, render)
+    status = lineage.upstream_status(session, "copy-party-brest")
+    assert (status.base.number, status.behind) == (2, 0)
+    moderator = accounts.create_user(session, "noe", "password123", role="moderator")
+    review.approve_revision(session, "copy-party", 3, reviewer=moderator)
+    assert lineage.upstream_status(session, "copy-party-brest").behind == 1
 
 
 @pytest.mark.parametrize("upstream", [0, "abc", 9, 2**40])

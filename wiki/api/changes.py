@@ -16,21 +16,29 @@ from recipes.models import AuditEntry
 from ..auth import current_domain_user
 from ..db import get_session
 from ..markdown import render_markdown
-from .common import acting_user, checked_slug, json_object, number_arg, required, slug_arg, whole_number
+from .common import (
+    acting_user,
+    checked_slug,
+    is_plausible_name,
+    json_object,
+    number_arg,
+    optional_json,
+    required,
+    slug_arg,
+    whole_number,
+)
 from .serializers import iso_time
 
 bp = Blueprint("api_changes", __name__)
-
-MAX_NAME_LENGTH = 40
 
 
 def change_filters() -> ChangeFilters:
     """The filters of a request for recent changes (query parameters), checked by the domain."""
     user = request.args.get("user") or None
-    if user is not None and (len(user) > MAX_NAME_LENGTH or not user.isprintable()):
+    if user is not None and not is_plausible_name(user):
         raise Invalid("The parameter 'user' is not a user name.")
     kind = request.args.get("type") or None
-    if kind is not None and (len(kind) > MAX_NAME_LENGTH or not kind.isprintable()):
+    if kind is not None and not is_plausible_name(kind):
         raise Invalid("The parameter 'type' is not a change type.")
     return changes.clean_filters(
         get_session(),
@@ -132,6 +140,6 @@ def delete(slug: str):
 def restore(slug: str):
     """Restore a deleted recipe."""
     user = acting_user()
-    data = json_object() if request.get_data(cache=True).strip() else {}
+    data = optional_json()
     recipe = renaming.restore_recipe(get_session(), checked_slug(slug), user=user, reason=data.get("reason"))
     return jsonify({"slug": recipe.slug, "deleted": False})

@@ -23,6 +23,9 @@ from ..auth import current_domain_user
 # compare one with a larger number. Longer texts are refused before conversion (Python refuses to
 # convert more than 4,300 digits, with a ValueError).
 MAX_NUMBER = 2**31 - 1
+# The longest user name (``recipes.accounts``) or change type a request may name; a longer one is not
+# looked up.
+MAX_NAME_LENGTH = 40
 
 
 def acting_user() -> User:
@@ -51,6 +54,11 @@ def json_object() -> dict[str, Any]:
         # PostgreSQL cannot store U+0000 in a text column; refuse it here rather than fail there.
         raise Invalid("A text may not contain the NUL character (U+0000).")
     return data
+
+
+def optional_json() -> dict[str, Any]:
+    """The request's JSON object, or an empty one when it sends no body (a bare POST)."""
+    return json_object() if request.get_data(cache=True).strip() else {}
 
 
 def required(data: dict[str, Any], name: str) -> Any:
@@ -100,6 +108,18 @@ def checked_slug(slug: str) -> str:
     if not is_plausible_slug(slug):
         raise NotFound("There is no recipe at this address.")
     return slug
+
+
+def is_plausible_name(value: object) -> bool:
+    """Whether a value could be a user name or a change type: short printable text."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_NAME_LENGTH and value.isprintable()
+
+
+def checked_name(name: str) -> str:
+    """A user name from the path; one that cannot exist is not looked up (404 at once)."""
+    if not is_plausible_name(name):
+        raise NotFound("There is no user at this address.")
+    return name
 
 
 def optional_slug(data: dict[str, Any], name: str) -> str | None:

@@ -10,33 +10,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from recipes import blocks, protection, review, rollback
-from recipes.errors import MergeConflict, NotFound
+from recipes.errors import MergeConflict
 from recipes.models import Revision
 
 from ..auth import current_domain_user
 from ..db import get_session
 from ..markdown import render_markdown
-from .common import acting_user, checked_slug, json_object, number_arg, required, whole_number
+from .common import (
+    acting_user,
+    checked_name,
+    checked_slug,
+    json_object,
+    number_arg,
+    optional_json,
+    required,
+    whole_number,
+)
 from .serializers import conflict_dict, iso_time
 
 bp = Blueprint("api_moderation", __name__)
-
-MAX_NAME_LENGTH = 40
-
-
-def optional_json() -> dict[str, Any]:
-    """The request's JSON object, or an empty one when it sends no body (a bare POST)."""
-    return json_object() if request.get_data(cache=True).strip() else {}
-
-
-def checked_name(name: str) -> str:
-    """A user name from the path; one that cannot exist is not looked up."""
-    if not name or len(name) > MAX_NAME_LENGTH or not name.isprintable():
-        raise NotFound("There is no user at this address.")
-    return name
 
 
 def queue_item(revision: Revision) -> dict[str, Any]:

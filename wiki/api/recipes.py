@@ -11,10 +11,10 @@ from flask import Blueprint, current_app, jsonify, url_for
 
 from recipes import editing, queries, validation
 from recipes.diffing import diff_ops
-from recipes.editing import SaveOutcome
 from recipes.errors import EditConflict
 from recipes.models import Recipe, Revision
 from recipes.policy import require
+from recipes.revisions import SaveOutcome
 from recipes.visibility import (
     can_see_revision,
     latest_visible,

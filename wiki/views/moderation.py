@@ -18,8 +18,7 @@ from recipes.models import ROLES, Recipe, Revision
 from recipes.policy import MINIMUM_ROLE, allowed, require, role_rank
 from recipes.visibility import can_see_revision
 
-from ..api.common import checked_slug, whole_number
-from ..api.moderation import checked_name
+from ..api.common import checked_name, checked_slug, whole_number
 from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import STATUS_BY_CODE
@@ -29,6 +28,9 @@ from .common import form_text, load_recipe
 bp = Blueprint("moderation", __name__)
 
 QUEUE_PAGE_SIZE = 100
+# The fields of the protect and block forms, shown again as typed when the action is refused.
+PROTECT_FIELDS = ("level", "expires", "reason")
+BLOCK_FIELDS = ("expires", "reason")
 
 
 def recipe_notices(recipe: Recipe, shown: Revision) -> dict:
@@ -118,25 +120,50 @@ def reject(slug: str, number: str):
             render=render_markdown,
         )
     except LevainError as error:
-        if error.code in ("unauthorized", "not_found"):
-            raise
-        return _review_page(slug, number, error.message, reason, STATUS_BY_CODE.get(error.code, 400))
+        return _review_page(slug, number, error.message, reason, _refusal_status(error))
     flash(_("Revision %(number)s is rejected; its author is told why.", number=rejection.revision.number))
     return redirect(url_for(".queue"), 303)
 
 
+def _refusal_status(error: LevainError) -> int:
+    """The status of a form's page shown again with the error of its action.
+
+    An error about the page itself (nobody logged in, nothing at that address) is not the form's: it
+    propagates to the error page.
+    """
+    if error.code in ("unauthorized", "not_found"):
+        raise error
+    return STATUS_BY_CODE.get(error.code, 400)
+
+
+@bp.get("/recipes/<slug>/protect")
+def protect_page(slug: str):
+    """Show the form that sets or lifts a recipe's protection."""
+    return _protect_page(slug)
+
+
+def _protect_page(slug: str, error: str | None = None, status: int = 200):
+    recipe = load_recipe(slug)
+    require(current_domain_user(), "protect", recipe)
+    typed = {field: form_text(field) for field in PROTECT_FIELDS} if error else {}
+    return render_template("moderation/protect.html", recipe=recipe, typed=typed, error=error), status
+
+
 @bp.post("/recipes/<slug>/protect")
 def protect(slug: str):
-    """Set or lift a recipe's protection."""
+    """Set or lift a recipe's protection; its form again, with what was typed, if that cannot be done."""
     recipe = load_recipe(slug)
-    protection.protect_recipe(
-        get_session(),
-        recipe.slug,
-        moderator=current_domain_user(),
-        level=form_text("level"),
-        reason=form_text("reason"),
-        expires=form_text("expires") or None,
-    )
+    try:
+        protection.protect_recipe(
+            get_session(),
+            recipe.slug,
+            moderator=current_domain_user(),
+            level=form_text("level"),
+            reason=form_text("reason"),
+            expires=form_text("expires") or None,
+        )
+    except LevainError as error:
+        return _protect_page(slug, error.message, _refusal_status(error))
     flash(_("The protection of this recipe is updated."))
     return redirect(url_for("recipes.show", slug=recipe.slug), 303)
 
@@ -159,28 +186,38 @@ def rollback_recipe(slug: str):
 @bp.get("/users/<name>/moderate")
 def user_page(name: str):
     """Show an account's role and block, with the forms to block, unblock, roll back and change its role."""
+    return _user_page(name)
+
+
+def _user_page(name: str, error: str | None = None, status: int = 200):
     viewer = current_domain_user()
     require(viewer, "block")
     user = get_user(get_session(), checked_name(name))
-    return render_template(
+    page = render_template(
         "moderation/user.html",
         user=user,
         block=blocks.block_in_force(user),
         roles=ROLES,
         can_change_role=allowed(viewer, "manage_users"),
+        typed={field: form_text(field) for field in BLOCK_FIELDS} if error else {},
+        error=error,
     )
+    return page, status
 
 
 @bp.post("/users/<name>/block")
 def block(name: str):
-    """Block an account."""
-    blocks.block_user(
-        get_session(),
-        checked_name(name),
-        moderator=current_domain_user(),
-        reason=form_text("reason"),
-        expires=form_text("expires") or None,
-    )
+    """Block an account; its page again, with what was typed, if that cannot be done."""
+    try:
+        blocks.block_user(
+            get_session(),
+            checked_name(name),
+            moderator=current_domain_user(),
+            reason=form_text("reason"),
+            expires=form_text("expires") or None,
+        )
+    except LevainError as error:
+        return _user_page(name, error.message, _refusal_status(error))
     flash(_("%(name)s is blocked.", name=name))
     return redirect(url_for(".user_page", name=name), 303)
 
