@@ -214,3 +214,20 @@ def test_phone_layout_fits_the_screen(wiki, browser, live_server, console_errors
         page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"), full_page=name not in LONG_PAGES)
     phone.close()
     assert console_errors == []
+
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def test_desktop_pages_are_saved_for_the_readme(wiki, browser, live_server, console_errors):
+    desktop = browser.new_context(base_url=live_server, viewport=DESKTOP, locale="fr-FR")
+    desktop.add_cookies(wiki.context.cookies())
+    page = desktop.new_page()
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name in ("recipe", "edit", "history", "diff"):
+        page.goto(MAIN_PAGES[name])
+        expect(page.locator("main h1")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / f"{'editor' if name == 'edit' else name}.png"))
+    desktop.close()
+    assert console_errors == []
