@@ -310,13 +310,13 @@ def test_the_roles_page_follows_the_policy_and_admins_change_roles(client, peopl
 
     page = client.get("/roles").get_data(as_text=True)
     assert all(f'data-action="{action}"' in page for action in MINIMUM_ROLE)
-    csrf = login("root", role="admin")
+    csrf = login("ines", role="admin")
     assert "role-form" in client.get("/roles").get_data(as_text=True)
     changed = client.post("/roles", data={"csrf_token": csrf, "name": "camille", "role": "editor"})
     assert changed.status_code == 303
     page = client.get("/users/camille/moderate").get_data(as_text=True)
     assert "Role: editor" in page
-    refused = client.post("/users/root/role", data={"csrf_token": csrf, "role": "contributor"})
+    refused = client.post("/users/ines/role", data={"csrf_token": csrf, "role": "contributor"})
     assert refused.status_code == 400
 
 

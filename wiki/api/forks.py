@@ -1,4 +1,4 @@
-"""JSON API for regions, forks, lineage, upstream sync, compare and proposals (see CONTRACT.md).
+"""JSON API for regions, forks, lineage, upstream sync, compare and proposals.
 
 Reading is open to everyone; forking, syncing, proposing and deciding need a session (with
 ``X-CSRFToken``) or a bearer token, and the domain decides what each user may do. A merge that

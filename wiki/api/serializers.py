@@ -1,4 +1,4 @@
-"""Recipes, revisions and merge conflicts as the JSON dicts of the API (see CONTRACT.md).
+"""Recipes, revisions and merge conflicts as the JSON dicts of the API.
 
 Serialisers read what is loaded and never render: the HTML of a revision is the one stored at save.
 Times are ISO 8601 with their timezone (UTC).
