@@ -26,7 +26,9 @@ from .codec import Codec, codec_for
 FORMAT_NAME = "levain-export"
 FORMAT_VERSION = 1
 # Rebuilt from the exported tables after an import (see ``levain search rebuild``).
-DERIVED_TABLES = frozenset({"search_outbox", "search_documents", "search_texts", "search_words"})
+DERIVED_TABLES = frozenset(
+    {"search_outbox", "search_documents", "search_texts", "search_facet_sets", "search_words"}
+)
 # Credentials: written only on request (``--with-passwords``); tables left out otherwise.
 CREDENTIAL_TABLES = frozenset({"api_tokens"})
 CREDENTIAL_COLUMNS = {"users": ("password_hash",)}

@@ -5,7 +5,10 @@ readers may see of it (the published revision's title; its text is in ``search_t
 and a ``tsvector`` made with the text search configuration of its language (``levain_french`` or
 ``levain_english``: the built-in ones with ``unaccent`` before the stemmer), weighted A for the title
 and D for the text, under a GIN index; the title's own small vector tells cheaply which matches
-are in the title. Both stay empty where the embedded Whoosh index is used. ``search_words`` is the
+are in the title. Each document names its *facet set* (``search_facet_sets``): the combination
+of region, language and tags it has, numbered, so that a search counts its matches by a small
+integer rather than by comparing tag arrays. These stay empty where the embedded Whoosh index is
+used. ``search_words`` is the
 vocabulary "did you mean" picks from, whichever backend searches.
 """
 
@@ -40,6 +43,7 @@ class SearchDocumentRow(Base):
     digest: Mapped[str] = mapped_column(String(64))
     vector: Mapped[str | None] = mapped_column(TSVector)  # title (weight A) and text (D)
     title_vector: Mapped[str | None] = mapped_column(TSVector)  # the title alone: cheap to test per match
+    facet_set_id: Mapped[int | None] = mapped_column(Integer)  # its region, language and tags: SearchFacetSet
 
     __table_args__ = (Index("ix_search_documents_vector", "vector", postgresql_using="gin"),)
 
@@ -53,6 +57,23 @@ class SearchText(Base):
         ForeignKey("search_documents.recipe_id", ondelete="CASCADE"), primary_key=True
     )
     body: Mapped[str] = mapped_column(Text)
+
+
+class SearchFacetSet(Base):
+    """One combination of region, language and tags that search documents have, numbered.
+
+    A search groups its matches by this number and reads the few hundred combinations it found;
+    the ``signature`` names the combination (see ``postgres_facets.signature``). Never deleted but
+    by a rebuild: a combination no document has any more counts for no search.
+    """
+
+    __tablename__ = "search_facet_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signature: Mapped[str] = mapped_column(Text, unique=True)
+    region_slug: Mapped[str | None] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(2))
+    tags: Mapped[list[str]] = mapped_column(TagList)
 
 
 class SearchWord(Base):

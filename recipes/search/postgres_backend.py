@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from . import outbox, vocabulary
+from . import outbox, postgres_facets, vocabulary
 from . import postgres_queries as sql
 from . import postgres_tsqueries as tsqueries
 from .documents import SearchDocument, documents_for, iter_documents
@@ -77,10 +77,14 @@ class PostgresIndex:
             session.execute(delete(Document).where(Document.recipe_id.in_(hidden)))
         if not documents:
             return
-        rows = [{**_row(doc), "text": _text(doc)} for doc in documents]
+        facet_sets = postgres_facets.numbers_of(session, documents)
+        rows = [
+            {**_row(doc), "facet_set_id": facet_sets[postgres_facets.signature_of(doc)], "text": _text(doc)}
+            for doc in documents
+        ]
         # The vectors are made from the bound title and text, in the same INSERT as the row.
         language, title, text = bindparam("language"), bindparam("title"), bindparam("text")
-        values = {name: bindparam(name) for name in _row(documents[0])}
+        values = {name: bindparam(name) for name in [*_row(documents[0]), "facet_set_id"]}
         values["vector"] = tsqueries.vector_of(language, title, text)
         values["title_vector"] = tsqueries.title_vector_of(language, title)
         _upsert(session, insert(Document).values(values), rows)
@@ -92,6 +96,7 @@ class PostgresIndex:
             raise SearchUnavailable("Another process is writing the search index; try again in a moment.")
         covered = outbox.all_row_ids(session)
         session.execute(delete(Document))
+        postgres_facets.forget_all(session)
         vocabulary.forget_all(session)
         batch, count = [], 0
         for doc in iter_documents(session):

@@ -4,10 +4,12 @@ Each recipe is matched by the tsqueries of its own language (``postgres_tsquerie
 whose tsqueries are the same share one index scan, a language with no word to look for is not
 scanned at all.
 
-The search statement finds every match once (CTE ``matched``, each with the size of its lineage),
-ranks a bounded set of candidates by ``ts_rank`` on the wanted words (a query with exclusions would
-rank 0), places each in its lineage (CTE ``ranked``) and returns the rows of the page's lineages
-with their snippets (``ts_headline``) and, in every row, the number of lineages and the facets.
+The search statement finds every match once (CTE ``matched``: a few small columns each), ranks a
+bounded set of candidates by ``ts_rank`` on the wanted words (a query with exclusions would rank
+0), keeps the best of each lineage (CTE ``ranked``), takes the page's lineages (CTE ``page``) and
+returns their matches (``family``) with the leaders' snippets (``ts_headline``) and, in every row,
+the number of lineages and the facets, counted by facet set (``postgres_facets``). Every pass over
+all the matches is a hash or a count; only the page's lineages are sorted.
 The GIN index decides phrases by their words alone; only the recipes without the phrase in their
 title have their whole vector read to check it. Each shape of search statement is built once and
 run with bound values (see ``search_statement``).
@@ -37,17 +39,17 @@ from sqlalchemy.dialects.postgresql import JSON, TSQUERY
 
 from ..models import LANGUAGES
 from .interface import MAX_VARIANTS_LISTED, SearchRequest
-from .models import SearchDocumentRow, SearchText
+from .models import SearchDocumentRow, SearchFacetSet, SearchText
 from .postgres_tsqueries import Resolved, configuration, is_phrase, tsquery_literal, without_positions
 
 # Core tables: statements built on them cost far less to build than on the ORM classes.
-documents, texts = SearchDocumentRow.__table__, SearchText.__table__
+documents, texts, facet_sets = SearchDocumentRow.__table__, SearchText.__table__, SearchFacetSet.__table__
 # Ranking by the whole text is exact up to this many matches (see _ranked), and beyond it for as
 # many candidates per hit of the pages up to the one asked for.
 EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT = 200, 3
 SNIPPET_SOURCE_LENGTH = 20_000
 # The columns read for every match, and for each hit shown.
-_MATCHED = ("recipe_id", "root_id", "region_slug", "language", "tags", "updated_at")
+_MATCHED = ("recipe_id", "root_id", "facet_set_id", "updated_at")
 _SHOWN = ("updated_at", "slug", "title", "region_slug", "region_name", "language", "tags")
 # Matches are marked with two control characters (stripped from every document's text) and turned
 # into <mark> once the snippet is escaped: ts_headline itself escapes nothing.
@@ -173,7 +175,7 @@ def _values(query: Resolved, request: SearchRequest) -> dict:
     values = {
         "region": request.region, "language": request.language, "tag": request.tag,
         "page_size": request.per_page, "page_offset": request.offset,
-        "candidates": max(EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT * (request.offset + request.per_page)),
+        "candidates": CANDIDATES_PER_HIT * (request.offset + request.per_page),
     }
     for number, (_codes, wanted, unwanted) in enumerate(query.branches()):
         for role, tsquery in (("wanted", wanted), ("unwanted", unwanted)):
@@ -199,33 +201,54 @@ def _bound_branches(shape: _Shape) -> list[_Branch]:
 @functools.lru_cache(maxsize=256)
 def _search_statement(shape: _Shape) -> Select:
     matched = _matched(shape)
-    ranked = _ranked(matched, shape)
+    combinations = _combinations(matched)
+    ranked = _ranked(matched, combinations, shape)
     key = ranked.c.updated_at if shape.recent else ranked.c.rank
-    leaders = (
-        select(ranked.c.root_id).where(ranked.c.position == 1).order_by(key.desc(), ranked.c.recipe_id)
+    page = (
+        select(ranked.c.recipe_id.label("leader_id"), ranked.c.root_id, ranked.c.rank)
+        .where(ranked.c.position == 1).order_by(key.desc(), ranked.c.recipe_id)
         .limit(bindparam("page_size", type_=Integer)).offset(bindparam("page_offset", type_=Integer))
+        .cte("page")
     )
+    family = _family(matched, page)
     shown = documents.alias()
     return (
         select(
-            ranked.c.root_id, ranked.c.position, ranked.c.members, ranked.c.rank.cast(Float),
-            *[shown.c[name] for name in _SHOWN], _snippet(ranked, shown, shape).label("snippet"),
-            *_statistics(matched),
+            family.c.root_id, family.c.position, family.c.members, page.c.rank.cast(Float),
+            *[shown.c[name] for name in _SHOWN], _snippet(family, shown, shape).label("snippet"),
+            *_statistics(matched, combinations),
         )
-        .join(shown, shown.c.recipe_id == ranked.c.recipe_id)
-        .where(ranked.c.root_id.in_(leaders), ranked.c.position <= MAX_VARIANTS_LISTED + 1)
-        .order_by(ranked.c.root_id, ranked.c.position)
+        .join(page, page.c.root_id == family.c.root_id)
+        .join(shown, shown.c.recipe_id == family.c.recipe_id)
+        .where(family.c.position <= MAX_VARIANTS_LISTED + 1)
+        .order_by(family.c.root_id, family.c.position)
+    )
+
+
+def _family(matched, page):
+    """The matches of the page's lineages: how many each lineage has, and their places in it (its
+    leader first, then the most recent), read from every match so that no variant found is missed."""
+    leader_first = case((matched.c.recipe_id == page.c.leader_id, 0), else_=1)
+    place = (leader_first, matched.c.updated_at.desc(), matched.c.recipe_id)
+    return (
+        select(
+            matched.c.recipe_id, matched.c.root_id,
+            func.count().over(partition_by=matched.c.root_id).label("members"),
+            func.row_number().over(partition_by=matched.c.root_id, order_by=place).label("position"),
+        )
+        .join(page, page.c.root_id == matched.c.root_id)
+        .subquery("family")
     )
 
 
 @functools.lru_cache(maxsize=64)
 def _statistics_statement(shape: _Shape) -> Select:
-    return select(*_statistics(_matched(shape)))
+    matched = _matched(shape)
+    return select(*_statistics(matched, _combinations(matched)))
 
 
 def _matched(shape: _Shape):
-    """Every match, whether its title matches, how many matches its lineage has, and one row of each
-    lineage marked (to count lineages): an index scan per branch, no text vector read, one sort."""
+    """Every match, and whether its title matches: an index scan per branch, no text vector read."""
     narrowed = _filters(*[_bound(name, getattr(shape, name), Text) for name in ("region", "language", "tag")])
     parts = [
         select(
@@ -234,12 +257,7 @@ def _matched(shape: _Shape):
         ).where(*_matches(branch), *narrowed)
         for branch in _bound_branches(shape)
     ]
-    matches = union_all(*parts).subquery("matches")
-    return select(
-        matches,
-        func.count().over(partition_by=matches.c.root_id).label("members"),
-        func.row_number().over(partition_by=matches.c.root_id).label("in_lineage"),
-    ).cte("matched")
+    return union_all(*parts).cte("matched")
 
 
 def _rank_of(row, shape: _Shape):
@@ -251,7 +269,7 @@ def _rank_of(row, shape: _Shape):
     return case(*ranks, else_=literal(0.0))
 
 
-def _ranked(matched, shape: _Shape):
+def _ranked(matched, combinations, shape: _Shape):
     """The candidates for the page, ranked, each with its place in its lineage.
 
     Ranking by the whole text reads each candidate's vector, so it is done for a bounded number of
@@ -261,15 +279,16 @@ def _ranked(matched, shape: _Shape):
     order = [matched.c.updated_at.desc()]
     if not shape.recent:
         order.insert(0, matched.c.title_match.desc())
-    candidates = select(matched.c.recipe_id, matched.c.members).order_by(*order, matched.c.recipe_id)
-    candidates = candidates.limit(bindparam("candidates", type_=Integer)).subquery()
+    few = func.sum(combinations.c.n) <= EXACT_RANKING_LIMIT  # the number of matches, already counted
+    enough = select(case((few, EXACT_RANKING_LIMIT), else_=bindparam("candidates", type_=Integer)))
+    candidates = select(matched.c.recipe_id).order_by(*order, matched.c.recipe_id)
+    candidates = candidates.limit(enough.scalar_subquery()).subquery()
     scored = documents.alias()
     rank = literal(0.0) if shape.recent else _rank_of(scored, shape)
     key = scored.c.updated_at if shape.recent else rank
     return (
         select(
-            scored.c.recipe_id, scored.c.root_id, scored.c.updated_at, candidates.c.members,
-            rank.label("rank"),
+            scored.c.recipe_id, scored.c.root_id, scored.c.updated_at, rank.label("rank"),
             func.row_number().over(partition_by=scored.c.root_id, order_by=(key.desc(), scored.c.recipe_id))
             .label("position"),
         )
@@ -286,16 +305,21 @@ def _facet(values, name: str):
     return select(counts).scalar_subquery().label(name)
 
 
-def _statistics(matched) -> list:
-    """The number of lineages, then the region, tag and language facets, over every match.
+def _combinations(matched):
+    """The matches counted by facet set (one integer each, see ``postgres_facets``) in one pass: a few
+    hundred sets at most, with their regions, languages and tags."""
+    counted = select(matched.c.facet_set_id, func.count().label("n")).group_by(matched.c.facet_set_id)
+    counted = counted.subquery()
+    return (
+        select(facet_sets.c.region_slug, facet_sets.c.language, facet_sets.c.tags, counted.c.n)
+        .join(facet_sets, facet_sets.c.id == counted.c.facet_set_id)
+        .cte("combinations")
+    )
 
-    The matches are first counted by (region, language, tags) in one pass: a few hundred kinds at
-    most, from which each facet is summed, rather than hashing every match once per facet (and
-    unnesting every match's tags).
-    """
-    total = select(func.count()).where(matched.c.in_lineage == 1).scalar_subquery()
-    kinds = [matched.c.region_slug, matched.c.language, matched.c.tags]
-    combinations = select(*kinds, func.count().label("n")).group_by(*kinds).cte("combinations")
+
+def _statistics(matched, combinations) -> list:
+    """The number of lineages, then the region, tag and language facets summed over the combinations."""
+    total = select(func.count(matched.c.root_id.distinct())).scalar_subquery()
     tags = select(func.unnest(combinations.c.tags).label("value"), combinations.c.n).subquery()
     return [
         total.label("total"),
@@ -305,13 +329,13 @@ def _statistics(matched) -> list:
     ]
 
 
-def _snippet(ranked, shown, shape: _Shape):
+def _snippet(family, shown, shape: _Shape):
     """The passages of a lineage's best recipe where the wanted words are (ts_headline, marked)."""
     text = select(func.left(texts.c.body, SNIPPET_SOURCE_LENGTH))
     text = text.where(texts.c.recipe_id == shown.c.recipe_id).scalar_subquery()
     headlines = [
         (
-            (ranked.c.position == 1) & (shown.c.language == code),
+            (family.c.position == 1) & (shown.c.language == code),
             func.ts_headline(configuration(code), text, _bound(f"rank_{code}"), HEADLINE_OPTIONS),
         )
         for code in shape.ranked_languages

@@ -11,7 +11,14 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from recipes import accounts, editing, forks, regions
-from recipes.search import SearchIndex, SearchResults, make_request, open_index, search_recipes
+from recipes.search import (
+    SearchIndex,
+    SearchResults,
+    make_request,
+    open_index,
+    postgres_queries,
+    search_recipes,
+)
 from tests.conftest import PASSWORD, plain_render
 
 CARTOPARTIE = """Une cartopartie réunit des bénévoles pour cartographier un quartier.
@@ -210,6 +217,39 @@ def test_facets_count_recipes_and_narrow_the_results(session, search_index, line
     assert slugs(narrowed) == ["organiser-une-cartopartie-geneve"] and narrowed.hits[0].variant_count == 0
     assert slugs(find(session, search_index, "compost", tag="jardin", language="en")) == ["shared-gardens"]
     assert find(session, search_index, "cartopartie", tag="repair").total == 0
+
+
+def test_facets_follow_a_recipe_retagged(session, search_index, author, add):
+    regions.create_region(session, "Brest")
+    add("Disco soupe", "Une soupe de légumes invendus.", tags=["cuisine"], region="brest")
+    add("Soupe au potiron", "Une soupe d'automne.", tags=["cuisine"])
+    editing.save_edit(session, "disco-soupe", author=author, base_revision=1, render=plain_render,
+                      body="Une soupe de légumes invendus, en musique.", tags=["anti-gaspi", "musique"])
+    results = find(session, search_index, "soupe")
+    assert results.facets["tag"] == {"anti-gaspi": 1, "cuisine": 1, "musique": 1}
+    assert results.facets["region"] == {"brest": 1}
+    assert slugs(find(session, search_index, "soupe", tag="cuisine")) == ["soupe-au-potiron"]
+
+
+@pytest.fixture
+def few_ranked(db_url, monkeypatch):
+    """On PostgreSQL, rank by the whole text only the first match of each search (as it does beyond
+    200 matches), so that a test needs no more than a few recipes to go past that bound."""
+    if make_url(db_url).get_backend_name() == "postgresql":
+        monkeypatch.setattr(postgres_queries, "EXACT_RANKING_LIMIT", 0)
+        monkeypatch.setattr(postgres_queries, "CANDIDATES_PER_HIT", 1)
+    postgres_queries._search_statement.cache_clear()
+    yield
+    postgres_queries._search_statement.cache_clear()
+
+
+def test_every_variant_found_is_counted_and_listed_when_many_recipes_match(
+    session, search_index, lineage, few_ranked
+):
+    results = find(session, search_index, "cartopartie", per_page=1)
+    assert results.total == 1
+    assert results.hits[0].variant_count == 3
+    assert len(results.hits[0].variants) == 3
 
 
 def test_results_come_in_pages(session, search_index, add):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from alembic import command
 from sqlalchemy import select, text, update
 
 from recipes import accounts, editing, forks, regions, renaming
-from recipes.database import begin_write, make_session_factory
+from recipes.database import begin_write, make_engine, make_session_factory
 from recipes.models import Recipe, Region, Revision, SearchOutbox
+from recipes.schema import alembic_config, upgrade_database
 from recipes.search import check_index, prepare_index
 from recipes.search.outbox import forget, pending_rows
 from recipes.search.postgres_backend import WRITER_LOCK_KEY
@@ -248,3 +250,20 @@ def test_a_failed_index_commit_releases_the_lock_and_loses_nothing(session, whoo
     # ...and the next one, with Whoosh's write lock released, finds the save the outbox kept.
     assert find(session, whoosh_index, "grille-pain").total == 1
     assert check_index(session, whoosh_index).clean
+
+
+def test_upgrading_to_facet_sets_gives_the_indexed_recipes_theirs(db_url, session, search_index, add):
+    """Documents indexed before search_facet_sets existed are numbered by the migration that adds it."""
+    add("Disco soupe", "Une soupe de légumes invendus.", tags=["cuisine", "musique"])
+    add("Soupe au potiron", "Une soupe d'automne.", tags=["cuisine"])
+    session.close()
+    engine = make_engine(db_url)
+    try:
+        command.downgrade(alembic_config(engine), "0006")
+        upgrade_database(engine)
+    finally:
+        upgrade_database(engine)
+        engine.dispose()
+    results = find(session, search_index, "soupe")
+    assert results.total == 2
+    assert results.facets["tag"] == {"cuisine": 2, "musique": 1}
