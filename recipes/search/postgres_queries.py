@@ -40,14 +40,23 @@ from sqlalchemy.dialects.postgresql import JSON, TSQUERY
 from ..models import LANGUAGES
 from .interface import MAX_VARIANTS_LISTED, SearchRequest
 from .models import SearchDocumentRow, SearchFacetSet, SearchText
-from .postgres_tsqueries import Resolved, configuration, is_phrase, tsquery_literal, without_positions
+from .postgres_tsqueries import (
+    Resolved,
+    configuration,
+    first_word_pattern,
+    is_phrase,
+    tsquery_literal,
+    without_positions,
+)
 
 # Core tables: statements built on them cost far less to build than on the ORM classes.
 documents, texts, facet_sets = SearchDocumentRow.__table__, SearchText.__table__, SearchFacetSet.__table__
 # Ranking by the whole text is exact up to this many matches (see _ranked), and beyond it for as
 # many candidates per hit of the pages up to the one asked for.
 EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT = 200, 3
-SNIPPET_SOURCE_LENGTH = 20_000
+# A snippet is made from this many characters of the text, from this many before its first match:
+# ts_headline parses all it is given, a few kilobytes at about a millisecond each.
+PASSAGE_LENGTH, PASSAGE_LEAD = 1_200, 300
 # The columns read for every match, and for each hit shown.
 _MATCHED = ("recipe_id", "root_id", "facet_set_id", "updated_at")
 _SHOWN = ("updated_at", "slug", "title", "region_slug", "region_name", "language", "tags")
@@ -180,7 +189,9 @@ def _values(query: Resolved, request: SearchRequest) -> dict:
     for number, (_codes, wanted, unwanted) in enumerate(query.branches()):
         for role, tsquery in (("wanted", wanted), ("unwanted", unwanted)):
             values[f"{role}_{number}"], values[f"{role}_loose_{number}"] = tsquery, without_positions(tsquery)
-    values.update({f"rank_{code}": tsquery for code, tsquery in query.wanted.items() if tsquery})
+    for code, tsquery in query.wanted.items():
+        if tsquery:
+            values[f"rank_{code}"], values[f"first_word_{code}"] = tsquery, first_word_pattern(tsquery)
     return values
 
 
@@ -331,13 +342,27 @@ def _statistics(matched, combinations) -> list:
 
 def _snippet(family, shown, shape: _Shape):
     """The passages of a lineage's best recipe where the wanted words are (ts_headline, marked)."""
-    text = select(func.left(texts.c.body, SNIPPET_SOURCE_LENGTH))
-    text = text.where(texts.c.recipe_id == shown.c.recipe_id).scalar_subquery()
     headlines = [
         (
             (family.c.position == 1) & (shown.c.language == code),
-            func.ts_headline(configuration(code), text, _bound(f"rank_{code}"), HEADLINE_OPTIONS),
+            func.ts_headline(
+                configuration(code), _passage(shown, code), _bound(f"rank_{code}"), HEADLINE_OPTIONS
+            ),
         )
         for code in shape.ranked_languages
     ]
     return case(*headlines, else_=None)
+
+
+def _passage(shown, code: str):
+    """The part of a recipe's text where its snippet is: from a little before the first wanted word
+    (found by its beginning, lowercased and without accents) or from the start, cut after a word."""
+    body = texts.c.body
+    before = func.substring(func.lower(func.unaccent(body)), _bound(f"first_word_{code}", type_=Text))
+    start = func.greatest(func.coalesce(func.length(before), 0) - PASSAGE_LEAD, 0) + 1
+    # One character more than the passage tells whether the text goes on after it.
+    window = select(func.substr(body, start, PASSAGE_LENGTH + 1).label("text"))
+    window = window.where(texts.c.recipe_id == shown.c.recipe_id).correlate(shown).subquery("window")
+    goes_on = func.length(window.c.text) > PASSAGE_LENGTH
+    cut = func.regexp_replace(func.left(window.c.text, PASSAGE_LENGTH), r"\s+\S*$", "")
+    return select(case((goes_on, cut), else_=window.c.text)).scalar_subquery()

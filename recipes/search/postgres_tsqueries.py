@@ -24,6 +24,9 @@ from .query import Clause, ParsedQuery
 CONFIGURATIONS = {"fr": "levain_french", "en": "levain_english"}
 # A quoted lexeme (kept as it is), or a phrase operator: <-> or <N>.
 _PHRASE_OPERATOR = re.compile(r"('(?:[^']|'')*')|<(?:-|\d+)>")
+_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+# A stem is the beginning of its words but for its last letter at times ("happy" is 'happi').
+STEM_PREFIX_SLACK, SHORT_STEM = 1, 4
 
 
 def configuration(language: str):
@@ -128,6 +131,21 @@ def without_positions(tsquery: str) -> str:
     return _PHRASE_OPERATOR.sub(lambda match: match.group(1) or " & ", tsquery)
 
 
+
+
+def first_word_pattern(tsquery: str) -> str | None:
+    """A regular expression (PostgreSQL's) whose group is the text before the first word of the
+    tsquery, in text lowercased and without accents; None for a tsquery without a word.
+
+    Each lexeme is looked for by its beginning, every character but letters and digits escaped.
+    """
+    prefixes = set()
+    for lexeme in _LEXEME.findall(tsquery):
+        lexeme = lexeme.replace("''", "'")
+        prefix = lexeme[:-STEM_PREFIX_SLACK] if len(lexeme) > SHORT_STEM else lexeme
+        prefixes.add("".join(char if char.isalnum() else f"\\{char}" for char in prefix))
+    prefixes.discard("")
+    return f"^(.*?)(?:{'|'.join(sorted(prefixes))})" if prefixes else None
 
 
 def is_phrase(tsquery: str) -> bool:

@@ -7,6 +7,8 @@ The fixtures here (``search_index``, ``author``, ``add``) serve the other search
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -166,6 +168,15 @@ def test_snippets_mark_the_matches_and_escape_the_text(session, search_index, ad
     assert "<mark>réseau</mark>" in hit.snippet
     assert "<script>" not in hit.snippet
     assert "1 &lt; 2 &amp; 3" in hit.snippet
+
+
+def test_a_match_deep_in_a_long_text_is_in_its_snippet_with_whole_words(session, search_index, add):
+    filler = "Les bénévoles préparent la salle, accueillent les voisines et rangent les chaises. " * 60
+    text = f"{filler}Le réseau des œuvres solidaires se retrouve ensuite. {filler}"
+    add("Fête de quartier", text)
+    snippet = find(session, search_index, "reseaux solidaires").hits[0].snippet
+    assert "<mark>réseau</mark>" in snippet and "<mark>solidaires</mark>" in snippet
+    assert set(re.findall(r"\w+", re.sub(r"</?mark>", "", snippet))) <= set(re.findall(r"\w+", text))
 
 
 def test_a_recipe_matched_by_its_title_only_shows_its_beginning(session, search_index, add):
