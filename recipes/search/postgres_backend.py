@@ -122,7 +122,7 @@ class PostgresIndex:
     def _resolved(self, session: Session, queries: Sequence[ParsedQuery]) -> list[tsqueries.Resolved | None]:
         """The tsqueries of each query, in one statement; None for one with no word to look for."""
         asked = [query for query in queries if not query.is_empty]
-        row = session.execute(tsqueries.resolve_statement(asked)).one() if asked else ()
+        row = session.execute(*tsqueries.resolve_statement(asked)).one() if asked else ()
         found = iter(tsqueries.resolved(row))
         resolved = [None if query.is_empty else next(found) for query in queries]
         return [None if r is None or r.is_empty else r for r in resolved]
@@ -131,11 +131,11 @@ class PostgresIndex:
         self, session: Session, queries: Sequence[ParsedQuery], request: SearchRequest
     ) -> list[bool | None]:
         resolved = self._resolved(session, queries)
-        probes = [sql.exists_clause(r, request) for r in resolved if r is not None]
-        if not probes:
+        asked = [r for r in resolved if r is not None]
+        if not asked:
             return [None] * len(queries)
         with _search_planning(session):
-            answers = iter(session.execute(select(*probes)).one())
+            answers = iter(session.execute(*sql.probes_statement(asked, request)).one())
         return [None if r is None else next(answers) for r in resolved]
 
     def search(self, session: Session, query: ParsedQuery, request: SearchRequest) -> SearchResults:

@@ -45,7 +45,6 @@ from .postgres_tsqueries import (
     configuration,
     first_word_pattern,
     is_phrase,
-    tsquery_literal,
     without_positions,
 )
 
@@ -78,17 +77,6 @@ class _Branch:
     wanted_loose: object | None = None
     unwanted: object | None = None
     unwanted_loose: object | None = None
-
-
-def _literal_branches(query: Resolved) -> list[_Branch]:
-    def sql(tsquery: str) -> tuple:
-        """The tsquery, and its words without positions if it has phrases (nothing for no tsquery)."""
-        if not tsquery:
-            return (None, None)
-        loose = tsquery_literal(without_positions(tsquery)) if is_phrase(tsquery) else None
-        return tsquery_literal(tsquery), loose
-
-    return [_Branch(codes, *sql(wanted), *sql(unwanted)) for codes, wanted, unwanted in query.branches()]
 
 
 def _matching(document, tsquery, loose) -> list:
@@ -136,10 +124,24 @@ def _filters(region, language, tag) -> list:
     return conditions
 
 
-def exists_clause(query: Resolved, request: SearchRequest):
-    """Whether some recipe matches: one index probe per branch."""
-    narrowed = _filters(request.region, request.language, request.tag and literal(request.tag))
-    return or_(*[exists().where(*_matches(branch), *narrowed) for branch in _literal_branches(query)])
+def probes_statement(queries: list[Resolved], request: SearchRequest) -> tuple[Select, dict]:
+    """Whether some recipe matches each query, in one row (one index probe per branch); and its values."""
+    shapes = tuple(_branch_shapes(query) for query in queries)
+    values = {"region": request.region, "language": request.language, "tag": request.tag}
+    for number, query in enumerate(queries):
+        values.update(_branch_values(query, prefix=f"probe_{number}_"))
+    return _probes_statement(shapes, bool(request.region), bool(request.language), bool(request.tag)), values
+
+
+@functools.lru_cache(maxsize=128)
+def _probes_statement(shapes: tuple, region: bool, language: bool, tag: bool) -> Select:
+    narrowed = _filters(*[_bound(name, present, Text) for name, present in
+                          (("region", region), ("language", language), ("tag", tag))])
+    return select(*[
+        or_(*[exists().where(*_matches(branch), *narrowed)
+              for branch in _bound_branches(branches, prefix=f"probe_{number}_")])
+        for number, branches in enumerate(shapes)
+    ])
 
 
 # --- the search statement ---------------------------------------------------------------------
@@ -171,13 +173,17 @@ class _Shape:
 
 
 def _shape(query: Resolved, request: SearchRequest) -> _Shape:
-    branches = tuple(
+    ranked = tuple(code for code, tsquery in query.wanted.items() if tsquery)
+    return _Shape(_branch_shapes(query), ranked, bool(request.region), bool(request.language),
+                  bool(request.tag), request.sort == "recent")
+
+
+def _branch_shapes(query: Resolved) -> tuple:
+    """Each branch's languages, and whether it has a phrase, an exclusion, an excluded phrase."""
+    return tuple(
         (codes, is_phrase(wanted), bool(unwanted), is_phrase(unwanted))
         for codes, wanted, unwanted in query.branches()
     )
-    ranked = tuple(code for code, tsquery in query.wanted.items() if tsquery)
-    return _Shape(branches, ranked, bool(request.region), bool(request.language), bool(request.tag),
-                  request.sort == "recent")
 
 
 def _values(query: Resolved, request: SearchRequest) -> dict:
@@ -186,12 +192,19 @@ def _values(query: Resolved, request: SearchRequest) -> dict:
         "page_size": request.per_page, "page_offset": request.offset,
         "candidates": CANDIDATES_PER_HIT * (request.offset + request.per_page),
     }
-    for number, (_codes, wanted, unwanted) in enumerate(query.branches()):
-        for role, tsquery in (("wanted", wanted), ("unwanted", unwanted)):
-            values[f"{role}_{number}"], values[f"{role}_loose_{number}"] = tsquery, without_positions(tsquery)
+    values.update(_branch_values(query))
     for code, tsquery in query.wanted.items():
         if tsquery:
             values[f"rank_{code}"], values[f"first_word_{code}"] = tsquery, first_word_pattern(tsquery)
+    return values
+
+
+def _branch_values(query: Resolved, prefix: str = "") -> dict:
+    values = {}
+    for number, (_codes, wanted, unwanted) in enumerate(query.branches()):
+        for role, tsquery in (("wanted", wanted), ("unwanted", unwanted)):
+            values[f"{prefix}{role}_{number}"] = tsquery
+            values[f"{prefix}{role}_loose_{number}"] = without_positions(tsquery)
     return values
 
 
@@ -199,13 +212,15 @@ def _bound(name: str, present: bool = True, type_=TSQUERY):
     return bindparam(name, type_=type_) if present else None
 
 
-def _bound_branches(shape: _Shape) -> list[_Branch]:
+def _bound_branches(branches: tuple, prefix: str = "") -> list[_Branch]:
+    """The branches of ``_branch_shapes``, their tsqueries bound by the names of ``_branch_values``."""
     return [
         _Branch(
-            codes, _bound(f"wanted_{number}"), _bound(f"wanted_loose_{number}", phrase),
-            _bound(f"unwanted_{number}", excluded), _bound(f"unwanted_loose_{number}", excluded_phrase),
+            codes, _bound(f"{prefix}wanted_{number}"), _bound(f"{prefix}wanted_loose_{number}", phrase),
+            _bound(f"{prefix}unwanted_{number}", excluded),
+            _bound(f"{prefix}unwanted_loose_{number}", excluded_phrase),
         )
-        for number, (codes, phrase, excluded, excluded_phrase) in enumerate(shape.branches)
+        for number, (codes, phrase, excluded, excluded_phrase) in enumerate(branches)
     ]
 
 
@@ -266,7 +281,7 @@ def _matched(shape: _Shape):
             *[documents.c[name] for name in _MATCHED],
             documents.c.title_vector.op("@@")(branch.wanted).label("title_match"),
         ).where(*_matches(branch), *narrowed)
-        for branch in _bound_branches(shape)
+        for branch in _bound_branches(shape.branches)
     ]
     return union_all(*parts).cte("matched")
 

@@ -11,15 +11,16 @@ the index decides alone.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Text, case, func, literal, literal_column, select
-from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY
+from sqlalchemy import Select, Text, bindparam, case, func, literal, literal_column, select
+from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from ..models import LANGUAGES
-from .query import Clause, ParsedQuery
+from .query import ParsedQuery
 
 CONFIGURATIONS = {"fr": "levain_french", "en": "levain_english"}
 # A quoted lexeme (kept as it is), or a phrase operator: <-> or <N>.
@@ -77,17 +78,36 @@ class Resolved:
         return [(tuple(codes), *tsqueries) for tsqueries, codes in grouped.items()]
 
 
-def resolve_statement(queries: Sequence[ParsedQuery]):
-    """One row: for each query, the wanted tsquery of each language, then the unwanted one, as text."""
-    return select(*[column for parsed in queries for column in _resolve_columns(parsed)])
+def resolve_statement(queries: Sequence[ParsedQuery]) -> tuple[Select, dict]:
+    """One row: for each query, the wanted tsquery of each language, then the unwanted one, as text;
+    and the words bound to it (the statement is built once for each shape of queries)."""
+    clauses = [clause for parsed in queries for clause in (*parsed.positive, *parsed.excluded)]
+    atoms = [atom for clause in clauses for atom in clause.atoms]
+    shapes = tuple(_shape_of(parsed) for parsed in queries)
+    return _resolve_statement(shapes), {f"atom_{number}": atom.text for number, atom in enumerate(atoms)}
 
 
-def _resolve_columns(parsed: ParsedQuery) -> list:
-    wanted = [_and([_clause(clause, code) for clause in parsed.positive]).cast(Text) for code in LANGUAGES]
-    if not parsed.excluded:
-        return wanted + [literal("") for _code in LANGUAGES]
-    unwanted = [_or([_clause(clause, code) for clause in parsed.excluded]).cast(Text) for code in LANGUAGES]
-    return wanted + unwanted
+def _shape_of(parsed: ParsedQuery) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The number of atoms of each positive clause, then of each excluded one."""
+    return tuple(len(c.atoms) for c in parsed.positive), tuple(len(c.atoms) for c in parsed.excluded)
+
+
+@functools.lru_cache(maxsize=256)
+def _resolve_statement(shapes: tuple) -> Select:
+    numbers = itertools.count()
+
+    def clauses(sizes: tuple[int, ...]) -> list[list[int]]:
+        return [[next(numbers) for _atom in range(size)] for size in sizes]
+
+    columns = []
+    for positive, excluded in shapes:
+        wanted, unwanted = clauses(positive), clauses(excluded)
+        columns += [_and([_clause(atoms, code) for atoms in wanted]).cast(Text) for code in LANGUAGES]
+        if unwanted:
+            columns += [_or([_clause(atoms, code) for atoms in unwanted]).cast(Text) for code in LANGUAGES]
+        else:
+            columns += [literal("") for _code in LANGUAGES]
+    return select(*columns)
 
 
 def resolved(row) -> list[Resolved]:
@@ -110,13 +130,10 @@ def _or(queries: list):
     return functools.reduce(func.tsquery_or, queries)
 
 
-def _clause(clause: Clause, language: str):
-    return _or([func.phraseto_tsquery(configuration(language), atom.text) for atom in clause.atoms])
-
-
-def tsquery_literal(text: str):
-    """A tsquery given as text, bound as a parameter."""
-    return literal(text, TSQUERY)
+def _clause(atoms: list[int], language: str):
+    """Any of these atoms (bound by number), in a language."""
+    config = configuration(language)
+    return _or([func.phraseto_tsquery(config, bindparam(f"atom_{number}", type_=Text)) for number in atoms])
 
 
 def without_positions(tsquery: str) -> str:

@@ -51,7 +51,8 @@ def correction(session: Session, word: str) -> str | None:
 
     Candidates share its first letter (typos rarely hit it) and its second or its last (one typo
     does not change both): comparing a word with every known word of its length takes tens of
-    milliseconds in a large vocabulary, and these few letters leave a tenth of them.
+    milliseconds in a large vocabulary, and these few letters leave a tenth of them. The first
+    letter is also asked as a range of words, which the primary key's index reads alone.
     """
     length = func.length(SearchWord.word)
 
@@ -60,6 +61,8 @@ def correction(session: Session, word: str) -> str | None:
 
     candidates = session.scalars(
         select(SearchWord.word).where(
+            SearchWord.word >= word[0],
+            SearchWord.word < chr(ord(word[0]) + 1),
             letter(1) == word[0],
             or_(letter(2) == word[1:2], letter(length) == word[-1]),
             length.between(len(word) - LENGTH_SLACK, len(word) + LENGTH_SLACK),
