@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, func, literal, select
+from sqlalchemy import Select, and_, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from .errors import Invalid
@@ -108,7 +108,8 @@ def _merge_records(members) -> Select:
 
 
 def _nodes_query(members) -> Select:
-    """The lineage nodes' columns of the recipes in ``members`` (a selectable of ``id`` and ``depth``)."""
+    """The lineage nodes' columns of the recipes in ``members`` (a selectable of ``id`` and ``depth``,
+    and ``kind`` if it has one, selected last)."""
     merges = _merge_records(members).subquery()
     parent, fork_point, parent_published = aliased(Recipe), aliased(Revision), aliased(Revision)
     return (
@@ -127,6 +128,7 @@ def _nodes_query(members) -> Select:
             merges.c.merge_number,
             merges.c.base_number,
             members.c.depth,
+            *([members.c.kind] if "kind" in members.c else []),
         )
         .join(members, members.c.id == Recipe.id)
         .outerjoin(Region, Region.id == Recipe.region_id)
@@ -208,10 +210,25 @@ def _members(condition):
     return select(Recipe.id.label("id"), literal(0).label("depth")).where(condition).subquery()
 
 
+# The kinds of member of a lineage.
+ITSELF, ANCESTOR, DESCENDANT = 0, 1, 2
+
+
+def _lineage_members():
+    """Recipe ``:recipe_id``, its ancestors and its descendants, each with its distance and kind:
+    one statement, planned once, rather than one for each."""
+    ancestors, descendants = _ancestor_ids(), _descendant_ids()
+    itself = select(Recipe.id.label("id"), literal(0).label("depth"), literal(ITSELF).label("kind"))
+    return union_all(
+        itself.where(Recipe.id == bindparam("recipe_id")),
+        select(ancestors.c.id, ancestors.c.depth, literal(ANCESTOR)),
+        select(descendants.c.id, descendants.c.depth, literal(DESCENDANT)),
+    ).subquery()
+
+
 # Built once: making these statements costs more than running them, and the compiled SQL is cached.
 _ITSELF = _nodes_query(_members(Recipe.id == bindparam("recipe_id")))
-_ANCESTORS = _nodes_query(_ancestor_ids())
-_DESCENDANTS = _nodes_query(_descendant_ids())
+_LINEAGE = _nodes_query(_lineage_members())
 # A region's page lists its recipes that readers may see: not the deleted ones.
 _IN_REGION = _nodes_query(
     _members(and_(Recipe.region_id == bindparam("region_id"), Recipe.deleted_at.is_(None)))
@@ -219,21 +236,24 @@ _IN_REGION = _nodes_query(
 
 
 def _nodes(session: Session, query: Select, **params: int) -> list[LineageNode]:
-    # Plain rows through the connection: the ORM's result machinery would cost more than the query.
-    return [_node(*row) for row in session.connection().execute(query, params)]
+    # Plain rows through the connection, fetched at once: the ORM's result machinery, or a fetch per
+    # row, would cost more than the query.
+    return [_node(*row) for row in session.connection().execute(query, params).all()]
 
 
 def lineage(session: Session, slug: str) -> Lineage:
     """The recipe's ancestors up to the origin and the whole tree of its descendants."""
     recipe = get_recipe(session, slug)
-    itself = _nodes(session, _ITSELF, recipe_id=recipe.id)[0]
-    ancestors = _nodes(session, _ANCESTORS, recipe_id=recipe.id)
+    members: tuple[list[LineageNode], ...] = ([], [], [])
+    for *columns, kind in session.connection().execute(_LINEAGE, {"recipe_id": recipe.id}).all():
+        members[kind].append(_node(*columns))
+    (itself,), ancestors, descendants = members
     # Each ancestor's revision that the line below it was copied from: the fork point of its child.
     copied = [itself.fork_revision] + [node.fork_revision for node in ancestors]
     return Lineage(
         recipe=itself,
         ancestors=[Ancestor(node, revision) for node, revision in zip(ancestors, copied, strict=False)],
-        descendants=_tree(recipe.id, _nodes(session, _DESCENDANTS, recipe_id=recipe.id)),
+        descendants=_tree(recipe.id, descendants),
     )
 
 
