@@ -4,7 +4,8 @@ Every app server shares it; nothing is kept on local disk. A document's vector i
 language's configuration (``levain_french``, ``levain_english``: unaccent, then the stemmer), the
 title weighted A and the text D, so that ``ts_rank`` puts title matches first; the title also has
 a small vector of its own, cheap to test on every match. The text itself is in ``search_texts``,
-read for snippets only, so that the rows a search reads for every match stay small. Queries become
+read for snippets only, so that the rows a search reads for every match stay small; its region,
+language and tags are counted through the number of its facet set (``postgres_facets``). Queries become
 tsqueries in ``postgres_tsqueries``; the search is one statement of ``postgres_queries``.
 
 Writers take a transaction-level advisory lock (with ``lock_timeout``) so that one at a time builds
