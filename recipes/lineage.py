@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .errors import Invalid
 from .models import Recipe, Region, Revision
-from .queries import get_recipe, get_revision
+from .queries import get_recipe, get_recipe_id, get_revision
 from .regions import get_region
 
 # Forks are made one at a time from existing recipes, so lineage has no cycles; the bound only keeps
@@ -243,9 +243,9 @@ def _nodes(session: Session, query: Select, **params: int) -> list[LineageNode]:
 
 def lineage(session: Session, slug: str) -> Lineage:
     """The recipe's ancestors up to the origin and the whole tree of its descendants."""
-    recipe = get_recipe(session, slug)
+    recipe_id = get_recipe_id(session, slug)
     members: tuple[list[LineageNode], ...] = ([], [], [])
-    for *columns, kind in session.connection().execute(_LINEAGE, {"recipe_id": recipe.id}).all():
+    for *columns, kind in session.connection().execute(_LINEAGE, {"recipe_id": recipe_id}).all():
         members[kind].append(_node(*columns))
     (itself,), ancestors, descendants = members
     # Each ancestor's revision that the line below it was copied from: the fork point of its child.
@@ -253,7 +253,7 @@ def lineage(session: Session, slug: str) -> Lineage:
     return Lineage(
         recipe=itself,
         ancestors=[Ancestor(node, revision) for node, revision in zip(ancestors, copied, strict=False)],
-        descendants=_tree(recipe.id, descendants),
+        descendants=_tree(recipe_id, descendants),
     )
 
 
