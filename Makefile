@@ -6,6 +6,10 @@ PYBABEL := $(VENV)/bin/pybabel
 # The interface's message catalogues: the .po files are written by people, the .mo files built here.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
+# The domain's error classes, whose first argument is a sentence for people (recipes/errors.py).
+DOMAIN_ERRORS := LevainError Invalid NotFound Unauthorized Forbidden TooLarge EditConflict MergeConflict \
+	LicenceConflict
+
 .PHONY: run test bench lint clean messages
 
 $(PYTHON):
@@ -36,7 +40,8 @@ bench: $(VENV)/.installed-test
 
 # Gather the interface strings again and add the new ones to every catalogue, for translating.
 messages: $(VENV)/.installed
-	$(PYBABEL) -q extract -F babel.cfg -k _l --sort-by-file --project=Levain -o translations/messages.pot .
+	$(PYBABEL) -q extract -F babel.cfg -k _l $(DOMAIN_ERRORS:%=-k %) --sort-by-file --project=Levain \
+		-o translations/messages.pot .
 	$(PYBABEL) -q update -i translations/messages.pot -d translations
 
 lint: $(VENV)/.installed-test

@@ -1,9 +1,16 @@
 """The one hierarchy of domain errors. The web layer turns each ``code`` into an HTTP answer.
 
-Every error carries a ``code`` (a word from the API contract) and a message for a person.
+Every error carries a ``code`` (a word from the API contract) and a message for a person. The message
+is an English sentence, written as a template whose ``{name}`` fields come from ``values``:
+``Invalid("There is no region {slug!r}.", values={"slug": slug})``. The web layer looks the template up
+in the reader's language and fills it in there (the catalogues gather every template written as the
+first argument of an error class); ``message`` is the English sentence, for the command line and logs.
+Never build the sentence beforehand (an f-string cannot be translated).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 
 class LevainError(Exception):
@@ -11,9 +18,11 @@ class LevainError(Exception):
 
     code = "invalid"
 
-    def __init__(self, message: str, **details):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, /, *, values: Mapping[str, object] | None = None, **details):
+        self.template = message
+        self.values = dict(values or {})
+        self.message = message.format(**self.values) if self.values else message
+        super().__init__(self.message)
         self.details = details
 
 
@@ -42,7 +51,7 @@ class EditConflict(LevainError):
 
     code = "edit_conflict"
 
-    def __init__(self, message: str, *, head_revision: int, conflicts: list | None = None, **details):
+    def __init__(self, message: str, /, *, head_revision: int, conflicts: list | None = None, **details):
         super().__init__(message, head_revision=head_revision, **details)
         self.head_revision = head_revision
         self.conflicts = conflicts or []

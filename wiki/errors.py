@@ -18,6 +18,7 @@ from recipes.database import BUSY, FULL, READ_ONLY, UNREACHABLE, database_failur
 from recipes.errors import LevainError
 
 from .db import close_session
+from .i18n import error_message
 
 STATUS_BY_CODE = {
     "invalid": 400,
@@ -68,7 +69,7 @@ def error_response(code: str, message: str, details: dict | None = None):
 def _domain_error(error: LevainError):
     if error.code == "unauthorized" and not wants_json():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return error_response(error.code, error.message, error.details)
+    return error_response(error.code, error_message(error), error.details)
 
 
 def _http_error(error: HTTPException):

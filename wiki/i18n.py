@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, Response, request
-from flask_babel import Babel
+from flask_babel import Babel, gettext
+
+from recipes.errors import LevainError
 
 from . import formatting
 
@@ -23,6 +25,12 @@ def select_locale() -> str:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or "fr"
+
+
+def error_message(error: LevainError) -> str:
+    """A domain error's sentence in the reader's language: its template translated, then filled in."""
+    template = gettext(error.template)
+    return template.format(**error.values) if error.values else template
 
 
 def vary_on_language(response: Response) -> Response:
