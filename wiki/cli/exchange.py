@@ -2,16 +2,14 @@
 
 FILE may be ``-`` for standard output or input. Progress bars go to stderr, and only on a terminal,
 so that a script's output stays clean. The export is written beside FILE and renamed into place at
-the end: a failed export never leaves a half-written file under FILE. (Imported lazily by
-``wiki.cli``, whose error handling these commands share.)
+the end: a failed export never leaves a half-written file under FILE.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -22,29 +20,10 @@ from flask.cli import with_appcontext
 from recipes.errors import LevainError
 from recipes.exchange import backup_database, export_wiki, import_wiki
 
-from .cli import _run
-from .db import get_session
-from .markdown import render_markdown
-from .search import get_index
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress callback ``(done, total)`` drawing a bar on stderr, or None when stderr is no terminal."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with ExitStack() as stack:
-        bars: list = []  # made at the first call, when the total is known
-
-        def advance(done: int, total: int) -> None:
-            if not bars:
-                bars.append(
-                    stack.enter_context(click.progressbar(length=total, label=label, file=sys.stderr))
-                )
-            bars[0].update(done - bars[0].pos)
-
-        yield advance
+from ..db import get_session
+from ..markdown import render_markdown
+from ..search import get_index
+from .common import progress_bar, run_domain_action
 
 
 @contextmanager
@@ -74,7 +53,7 @@ def written_in_place(path: str) -> Iterator[TextIO]:
 def export_command(file: str, with_passwords: bool) -> None:
     """Write the whole wiki to FILE (JSON Lines, see docs/export-format.md)."""
     with progress_bar("Exporting") as progress, written_in_place(file) as out:
-        report = _run(
+        report = run_domain_action(
             lambda: export_wiki(get_session(), out, with_passwords=with_passwords, progress=progress)
         )
     click.echo(f"Exported {report.records} records ({_counted(report.counts)}).", err=True)
@@ -87,7 +66,9 @@ def import_command(file) -> None:
     """Load an export FILE into this empty wiki, whole or not at all, then index it for search."""
     session = get_session()
     with progress_bar("Importing") as progress:
-        report = _run(lambda: import_wiki(session, file, render=render_markdown, progress=progress))
+        report = run_domain_action(
+            lambda: import_wiki(session, file, render=render_markdown, progress=progress)
+        )
     click.echo(f"Imported {report.records} records ({_counted(report.counts)}).")
     try:
         count = get_index().rebuild(session)
@@ -104,7 +85,7 @@ def import_command(file) -> None:
 @with_appcontext
 def backup_command(file: Path) -> None:
     """Copy the running wiki's database to FILE, consistently (SQLite; PostgreSQL: use pg_dump)."""
-    size = _run(lambda: backup_database(current_app.extensions["levain.engine"], file))
+    size = run_domain_action(lambda: backup_database(current_app.extensions["levain.engine"], file))
     click.echo(f"Backed up the database to {file} ({size:,} bytes).")
 
 
@@ -112,4 +93,4 @@ def _counted(counts: dict[str, int]) -> str:
     return ", ".join(f"{count} {table}" for table, count in counts.items() if count)
 
 
-exchange_commands = (export_command, import_command, backup_command)
+COMMANDS = (export_command, import_command, backup_command)

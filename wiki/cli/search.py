@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 from recipes.errors import LevainError
 from recipes.search import check_index, count_documents
 
-from .db import get_session
-from .search import get_index
+from ..db import get_session
+from ..search import get_index
 
 search_group = click.Group("search", help="Rebuild or check the search index.")
 
@@ -42,3 +42,6 @@ def check_command() -> None:
         click.echo("The search index has drifted from the database: run `levain search rebuild`.", err=True)
         raise SystemExit(1)
     click.echo("The search index agrees with the database.")
+
+
+COMMANDS = (search_group,)

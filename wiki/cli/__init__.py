@@ -1,0 +1,28 @@
+"""The ``levain`` command: Flask's CLI for the app, with Levain's own commands.
+
+Each module here holds one area's commands in its ``COMMANDS``; this module alone gathers them, so
+commands never import one another. Each command calls the domain through ``common.run_domain_action``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from . import accounts, exchange, instance, search
+
+COMMAND_MODULES = (instance, accounts, search, exchange)
+
+
+def main() -> None:
+    """Entry point of the ``levain`` console script."""
+    from .. import create_app
+
+    FlaskGroup(create_app=create_app, add_default_commands=True, add_version_option=False)()
+
+
+def init_app(app: Flask) -> None:
+    """Add every Levain command to the app's CLI."""
+    for module in COMMAND_MODULES:
+        for command in module.COMMANDS:
+            app.cli.add_command(command)
