@@ -29,8 +29,8 @@ from bench.common import (
     timed_get,
     verdict,
 )
-from recipes.diffing import ADDED, KEPT, REMOVED, DiffRow, diff_ops, diff_rows, hunks, split_lines
-from recipes.editing import create_recipe, save_edit
+from recipes.history.diffing import ADDED, KEPT, REMOVED, DiffRow, diff_ops, diff_rows, hunks, split_lines
+from recipes.history.editing import create_recipe, save_edit
 from wiki.config import DefaultConfig
 from wiki.markdown import render_markdown
 

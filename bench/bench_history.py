@@ -29,7 +29,7 @@ from bench.common import (
     verdict,
 )
 from recipes.blobs import read_blob
-from recipes.editing import create_recipe
+from recipes.history.editing import create_recipe
 from recipes.models import Recipe
 from recipes.queries import get_recipe, get_revision, history
 from wiki.markdown import render_markdown

@@ -26,10 +26,10 @@ from bench.common import (
     timed,
     verdict,
 )
-from recipes.editing import create_recipe, save_edit
-from recipes.forks import fork_recipe
-from recipes.lineage import lineage, upstream_status
-from recipes.regions import create_region
+from recipes.community.regions import create_region
+from recipes.history.editing import create_recipe, save_edit
+from recipes.lineage.forks import fork_recipe
+from recipes.lineage.tree import lineage, upstream_status
 
 LEVELS = 10
 PER_LEVEL = 100

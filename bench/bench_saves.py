@@ -1,7 +1,7 @@
 """Saving is O(1) in history length: a save on a 10,000-revision recipe against one on a 10-revision one.
 
 Both recipes start from the same demo text; their histories are bulk-inserted (see
-``common.bulk_history``). The saves themselves go through ``recipes.editing.save_edit`` with the real
+``common.bulk_history``). The saves themselves go through ``recipes.history.editing.save_edit`` with the real
 Markdown renderer, alternating between the two recipes (and which goes first) so that the machine's
 noise falls on both alike. Each save gets a fresh session, as each request does.
 """
@@ -28,7 +28,7 @@ from bench.common import (
     timed,
     verdict,
 )
-from recipes.editing import create_recipe, save_edit
+from recipes.history.editing import create_recipe, save_edit
 from recipes.models import User
 from recipes.queries import get_recipe, revision_content
 from wiki.markdown import render_markdown

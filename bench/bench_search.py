@@ -49,10 +49,10 @@ from bench.common import (
     spread,
     verdict,
 )
+from recipes.community.regions import create_region
 from recipes.database import make_engine, make_session_factory
-from recipes.editing import save_edit
+from recipes.history.editing import save_edit
 from recipes.models import Blob, Recipe, RecipeTag, Revision, utcnow
-from recipes.regions import create_region
 from recipes.schema import MIGRATIONS_DIR, upgrade_database
 from recipes.search import SearchIndex, make_request, open_index, postgres_tsqueries, search_recipes
 from recipes.search.documents import SearchDocument

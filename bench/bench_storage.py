@@ -1,7 +1,7 @@
 """What history costs on disk: 300 revisions of small edits of a 5 KB recipe, against their raw text.
 
 The recipe is the demo's longest (about 5 KB of Markdown); it is created, then edited 299 times through
-``recipes.editing.save_edit`` with the real renderer, one small edit each. The stored cost is every
+``recipes.history.editing.save_edit`` with the real renderer, one small edit each. The stored cost is every
 compressed byte of the recipe's blobs, text and HTML (``recipes.blobs.stored_size``); the raw size is
 the sum of the UTF-8 sizes of the 300 revisions' texts.
 """
@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bench.common import Row, demo_text, make_authors, scratch, small_edit, verdict
 from recipes.blobs import stored_size
-from recipes.editing import create_recipe, save_edit
+from recipes.history.editing import create_recipe, save_edit
 from recipes.models import Revision
 from wiki.markdown import render_markdown
 

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.common import REPO_ROOT, Row, Scratch, demo_text, make_authors, median, scratch, verdict
-from recipes.editing import create_recipe
+from recipes.history.editing import create_recipe
 from wiki.markdown import render_markdown
 
 WORKERS, THREADS = 2, 4

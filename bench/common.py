@@ -35,8 +35,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from recipes.accounts import create_user
 from recipes.blobs import store_blob
+from recipes.community.accounts import create_user
 from recipes.database import make_engine, make_session_factory, write_transaction
 from recipes.models import Recipe, Revision, User, utcnow
 from recipes.queries import revision_content

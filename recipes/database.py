@@ -3,7 +3,7 @@
 SQLite runs in WAL mode with a busy timeout, and a transaction that will write starts with
 ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes fails at once with "database is
 locked" when another writer went first, instead of waiting its turn. On PostgreSQL a write to a recipe
-locks its row first (``recipes.revisions.lock_recipe``); its pool pings a connection before handing it
+locks its row first (``recipes.history.revisions.lock_recipe``); its pool pings a connection before handing it
 out, so that one the server dropped (a restart) is replaced unseen.
 
 ``database_failure`` tells a failure of the database itself (unreachable, busy past the timeout,

@@ -84,7 +84,7 @@ class User(Base):
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role"),)
 
-    # The block in force or expired (see recipes.blocks); None when the account was never blocked.
+    # The block in force or expired (see recipes.moderation.blocks); None when the account was never blocked.
     block: Mapped[Block | None] = relationship(foreign_keys="Block.user_id", viewonly=True)
 
 class ApiToken(Base):
@@ -147,7 +147,7 @@ class Recipe(Base):
     published_revision: Mapped[Revision | None] = relationship(foreign_keys=[published_revision_id])
     parent: Mapped[Recipe | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
     fork_revision: Mapped[Revision | None] = relationship(foreign_keys=[fork_revision_id])
-    # Who may edit it (see recipes.protection); None when it was never protected.
+    # Who may edit it (see recipes.moderation.protection); None when it was never protected.
     protection: Mapped[Protection | None] = relationship(viewonly=True)
 
     __table_args__ = (CheckConstraint(f"language IN {LANGUAGES}", name="language"),)

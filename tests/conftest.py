@@ -155,7 +155,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def make_user(app):
     """Create an account directly in the domain: ``make_user("alice", role="editor")``."""
-    from recipes import accounts
+    from recipes.community import accounts
 
     def make(name: str, role: str = "editor", password: str = PASSWORD):
         with app.extensions["levain.sessions"]() as session:
@@ -191,7 +191,7 @@ def login(client, make_user):
 @pytest.fixture
 def api_token(app, make_user):
     """Create a user and return a personal API token for it."""
-    from recipes import accounts
+    from recipes.community import accounts
 
     def issue(name: str = "bot", role: str = "editor") -> str:
         make_user(name, role=role)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Flask, g, request
 from flask_login import LoginManager, current_user
 
-from recipes.accounts import user_for_token
+from recipes.community.accounts import user_for_token
 from recipes.errors import Unauthorized
 from recipes.models import User
 

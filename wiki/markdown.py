@@ -25,7 +25,7 @@ import nh3
 from mistune.core import BlockState, InlineState
 from mistune.inline_parser import InlineParser
 
-from recipes.images import is_media_path
+from recipes.history.images import is_media_path
 from recipes.slugs import slugify
 
 RECIPE_PATH_PREFIX = "/recipes/"

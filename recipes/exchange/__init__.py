@@ -9,6 +9,8 @@ Glossary:
 - *forward reference*: a key naming a row that comes later in the file (a recipe's head revision),
   written once the whole file is read (``references``).
 - *backup*: a consistent copy of the database file, made while the wiki runs (SQLite only).
+
+May import: the ground modules of ``recipes`` and every group but ``demo``.
 """
 
 from .backup import BackupUnsupported, backup_database

@@ -12,6 +12,10 @@ Glossary:
 - *query*: what a reader typed, cleaned by ``parse_query`` into words, phrases, exclusions and ORs.
 - *hit*: one lineage in the results, its best recipe first and the other matching *variants* beside.
 - *vocabulary*: the words of the searchable recipes, in the database, for "did you mean".
+
+Browsing without typing (popular and recent recipes, tags) is ``discovery``.
+
+May import: the ground modules of ``recipes`` and every group before it; never ``exchange`` or ``demo``.
 """
 
 from .documents import count_documents

@@ -132,7 +132,7 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 def lineage_roots(session: Session, ids: Iterable[int] | None = None) -> dict[int, int]:
     """The lineage root (the origin, which has no parent) of each recipe; of all recipes when ``ids`` is None.
 
-    Walks ``Recipe.parent_id`` one generation per query: ``recipes.lineage`` offers ancestors of one
+    Walks ``Recipe.parent_id`` one generation per query: ``recipes.lineage.tree`` offers ancestors of one
     recipe at a time, and the index needs the roots of a whole batch.
     """
     if ids is None:

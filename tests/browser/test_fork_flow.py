@@ -13,7 +13,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from recipes import accounts, editing, queries, regions
+from recipes import queries
+from recipes.community import accounts, regions
+from recipes.history import editing
 from tests.browser.conftest import PASSWORD, sign_in
 from wiki.markdown import render_markdown
 

@@ -13,7 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from recipes import accounts, editing
+from recipes.community import accounts
+from recipes.history import editing
 from tests.browser.conftest import PASSWORD, sign_in
 from wiki.markdown import render_markdown
 

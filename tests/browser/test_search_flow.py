@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from recipes import accounts, editing, forks, regions
+from recipes.community import accounts, regions
 from recipes.database import make_engine, make_session_factory
+from recipes.history import editing
+from recipes.lineage import forks
 from wiki.markdown import render_markdown
 
 pytestmark = pytest.mark.browser

@@ -23,7 +23,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from recipes import accounts, editing, regions
+from recipes.community import accounts, regions
+from recipes.history import editing
 from recipes.validation import one_line
 from tests.browser.conftest import PASSWORD, sign_in
 from tests.xss_payloads import XSS_PAYLOADS

@@ -7,11 +7,13 @@ from datetime import datetime
 
 import pytest
 
-from recipes import editing, forks, regions
-from recipes.accounts import find_user
+from recipes.community import regions
+from recipes.community.accounts import find_user
+from recipes.history import editing
+from recipes.history.revisions import SaveOutcome
+from recipes.lineage import forks
 from recipes.models import Revision
 from recipes.queries import get_recipe
-from recipes.revisions import SaveOutcome
 from tests.conftest import csrf_token_of
 from wiki.markdown import render_markdown
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from recipes.accounts import find_user
+from recipes.community.accounts import find_user
 from tests.conftest import PASSWORD, csrf_token_of
 
 

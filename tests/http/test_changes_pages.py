@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from recipes import accounts, editing
+from recipes.community import accounts
+from recipes.history import editing
 from tests.conftest import csrf_token_of
 from wiki.markdown import render_markdown
 
@@ -101,7 +102,8 @@ def test_contributors_cannot_rename(client, recipes, login):
 
 def test_a_moderator_deletes_readers_get_a_404_and_variants_say_so(app, client, recipes, login):
     with app.extensions["levain.sessions"]() as session:
-        from recipes import forks, regions
+        from recipes.community import regions
+        from recipes.lineage import forks
 
         regions.create_region(session, "Brest")
         forks.fork_recipe(

@@ -103,7 +103,8 @@ def test_hostile_titles_and_summaries_are_escaped(client, editor):
 
 
 def test_pending_text_never_reaches_a_feed(app, client, editor):
-    from recipes import accounts, editing
+    from recipes.community import accounts
+    from recipes.history import editing
 
     client.post("/api/v1/recipes", json={"title": "Copy party", "body": TEXT}, headers=editor)
     with app.extensions["levain.sessions"]() as session:

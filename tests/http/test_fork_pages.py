@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from recipes import editing, forks, proposals, queries, regions
-from recipes.accounts import find_user
+from recipes import queries
 from recipes.blobs import load_blob
+from recipes.community import regions
+from recipes.community.accounts import find_user
+from recipes.history import editing
+from recipes.lineage import forks, proposals
 from tests.conftest import csrf_token_of
 from wiki.markdown import render_markdown
 

@@ -109,8 +109,8 @@ def test_outside_a_request_the_default_locale_is_used():
 
 
 def test_the_history_page_is_localised(app, client, make_user):
-    from recipes import editing
-    from recipes.accounts import find_user
+    from recipes.community.accounts import find_user
+    from recipes.history import editing
     from wiki.markdown import render_markdown
 
     make_user("alice")

@@ -10,9 +10,9 @@ from PIL import Image as PillowImage
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from recipes import accounts
-from recipes.blocks import block_user
-from recipes.images import MAX_IMAGE_BYTES
+from recipes.community import accounts
+from recipes.history.images import MAX_IMAGE_BYTES
+from recipes.moderation.blocks import block_user
 from tests.conftest import csrf_token_of
 
 SVG_WITH_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

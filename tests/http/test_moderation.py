@@ -306,7 +306,7 @@ def test_readers_and_contributors_cannot_open_the_review_queue(client, people, l
 
 
 def test_the_roles_page_follows_the_policy_and_admins_change_roles(client, people, login):
-    from recipes.policy import MINIMUM_ROLE
+    from recipes.community.policy import MINIMUM_ROLE
 
     page = client.get("/roles").get_data(as_text=True)
     assert all(f'data-action="{action}"' in page for action in MINIMUM_ROLE)

@@ -13,8 +13,12 @@ import io
 
 import pytest
 
-from recipes import accounts, blocks, editing, forks, proposals, queries, regions, renaming
-from recipes.protection import protect_recipe
+from recipes import queries
+from recipes.community import accounts, regions
+from recipes.history import editing
+from recipes.lineage import forks, proposals
+from recipes.moderation import blocks, renaming
+from recipes.moderation.protection import protect_recipe
 from tests.conftest import PASSWORD, csrf_token_of, plain_render
 from tests.http.test_security import database_state, unsafe_routes
 

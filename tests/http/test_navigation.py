@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from recipes import editing, forks, regions
-from recipes.accounts import find_user
+from recipes.community import regions
+from recipes.community.accounts import find_user
+from recipes.history import editing
+from recipes.lineage import forks
 from wiki.markdown import render_markdown
 
 

@@ -7,8 +7,10 @@ import re
 import pytest
 from sqlalchemy import update
 
-from recipes import editing, forks, images, protection, renaming
+from recipes.history import editing, images
+from recipes.lineage import forks
 from recipes.models import Recipe
+from recipes.moderation import protection, renaming
 from wiki.markdown import render_markdown
 from wiki.page_cache import EXTENSION
 

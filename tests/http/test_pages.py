@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from recipes import editing, regions
-from recipes.accounts import find_user
+from recipes.community import regions
+from recipes.community.accounts import find_user
+from recipes.history import editing
 from recipes.models import Recipe
 from recipes.queries import get_recipe
 from tests.conftest import csrf_token_of

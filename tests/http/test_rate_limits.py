@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from recipes import accounts
+from recipes.community import accounts
 from tests.conftest import PASSWORD, csrf_token_of
 
 REDIS_URI = "redis://127.0.0.1:6379/0"

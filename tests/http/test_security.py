@@ -16,8 +16,9 @@ from flask import request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from recipes import editing, regions
-from recipes.accounts import find_user
+from recipes.community import regions
+from recipes.community.accounts import find_user
+from recipes.history import editing
 from recipes.models import Base, User
 from tests.conftest import csrf_token_of
 from tests.xss_payloads import XSS_PAYLOADS

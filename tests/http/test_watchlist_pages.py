@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from recipes import accounts, editing, regions
+from recipes.community import accounts, regions
+from recipes.history import editing
 from wiki.markdown import render_markdown
 
 TEXT = "Louer une salle.\n"

@@ -31,7 +31,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from recipes import accounts
+from recipes.community import accounts
 from recipes.database import make_engine, make_session_factory
 from tests.conftest import BACKENDS, new_postgres_database
 

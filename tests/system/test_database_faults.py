@@ -155,7 +155,8 @@ def test_postgres_recovers_without_restart(later_postgres_database, tmp_path, ca
 @pytest.fixture
 def wiki(sqlite_template, tmp_path):
     """A SQLite wiki with one recipe, a logged-in editor and the same editor's API token."""
-    from recipes import accounts, editing
+    from recipes.community import accounts
+    from recipes.history import editing
     from wiki.markdown import render_markdown
 
     path = tmp_path / "levain.db"

@@ -8,10 +8,14 @@ import uuid
 
 from PIL import Image
 
-from recipes import accounts, blocks, demo, editing, images, proposals, protection, queries, regions, sync
+from recipes import demo, queries
 from recipes.blobs import load_blob
+from recipes.community import accounts, regions
 from recipes.database import make_engine, make_session_factory
 from recipes.exchange import export_wiki
+from recipes.history import editing, images
+from recipes.lineage import proposals, sync
+from recipes.moderation import blocks, protection
 from tests.conftest import _empty_postgres
 
 PASSWORD = "a long enough password"

@@ -1,11 +1,11 @@
-"""Tests of recipes.accounts: names, passwords (scrypt), roles and personal API tokens."""
+"""Tests of recipes.community.accounts: names, passwords (scrypt), roles and personal API tokens."""
 
 import hashlib
 
 import pytest
 from sqlalchemy import select
 
-from recipes import accounts
+from recipes.community import accounts
 from recipes.errors import Invalid, NotFound
 from recipes.models import ApiToken, User
 

@@ -4,9 +4,10 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from recipes import accounts, audit
-from recipes.changes import record_change
+from recipes.community import accounts
 from recipes.errors import Forbidden, Unauthorized
+from recipes.journal import audit
+from recipes.journal.changes import record_change
 from recipes.models import AuditEntry
 
 

@@ -5,17 +5,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from recipes import accounts, editing, forks, regions
-from recipes.blocks import (
+from recipes.community import accounts, regions
+from recipes.community.policy import allowed
+from recipes.errors import Forbidden, Invalid, NotFound
+from recipes.history import editing
+from recipes.lineage import forks
+from recipes.models import AuditEntry, Block, Change, utcnow
+from recipes.moderation.blocks import (
     block_in_force,
     block_user,
     change_role,
     change_role_from_command_line,
     unblock_user,
 )
-from recipes.errors import Forbidden, Invalid, NotFound
-from recipes.models import AuditEntry, Block, Change, utcnow
-from recipes.policy import allowed
 
 
 @pytest.fixture

@@ -3,10 +3,14 @@
 import pytest
 from sqlalchemy import func, select
 
-from recipes import accounts, changes, editing, forks, proposals, queries, regions, sync
+from recipes import queries
 from recipes.blobs import load_blob
-from recipes.changes import ChangeFilters, record_change
+from recipes.community import accounts, regions
 from recipes.errors import Forbidden, Invalid, NotFound, Unauthorized
+from recipes.history import editing
+from recipes.journal import changes
+from recipes.journal.changes import ChangeFilters, record_change
+from recipes.lineage import forks, proposals, sync
 from recipes.models import AuditEntry, Change
 
 TEXT = "Louer une salle.\n\nApporter des clés USB.\n"
@@ -161,7 +165,7 @@ def test_patrolling_marks_a_change_once_and_is_audited(session, render, people):
 
 
 def test_changes_of_a_deleted_recipe_are_for_moderators_only(session, render, people):
-    from recipes import renaming
+    from recipes.moderation import renaming
 
     lea, mo = people["contributor"], people["moderator"]
     editing.create_recipe(session, author=lea, title="Copy party", body=TEXT, render=render)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from recipes.accounts import get_user, user_for_token
+from recipes.community.accounts import get_user, user_for_token
+from recipes.community.regions import get_region
 from recipes.models import Change
 from recipes.queries import list_recipes
-from recipes.regions import get_region
 from recipes.search.outbox import has_pending
 from wiki import create_app
 

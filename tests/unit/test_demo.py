@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import func, select
 
 from recipes import demo
-from recipes.accounts import authenticate, create_user, find_user
+from recipes.community.accounts import authenticate, create_user, find_user
+from recipes.community.regions import create_region, list_regions
 from recipes.errors import Invalid
 from recipes.models import Blob, Recipe, Region, Revision, User
 from recipes.queries import existing_slugs, get_recipe, history, revision_content
-from recipes.regions import create_region, list_regions
 from wiki.markdown import render_markdown, wikilink_targets
 
 FRENCH_SECTIONS = (

@@ -1,12 +1,12 @@
-"""Tests for recipes.diffing: exact ops for the API, and rows, segments and hunks for the views."""
+"""Tests for recipes.history.diffing: exact ops for the API, and rows, segments and hunks for the views."""
 
 import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recipes import diffing
-from recipes.diffing import (
+from recipes.history import diffing
+from recipes.history.diffing import (
     ADDED,
     KEPT,
     REMOVED,

@@ -7,10 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from recipes import accounts, discovery, editing, forks, regions
+from recipes.community import accounts, regions
 from recipes.errors import Invalid, NotFound
+from recipes.history import editing
+from recipes.lineage import forks
 from recipes.models import Recipe, Revision, utcnow
 from recipes.queries import get_recipe
+from recipes.search import discovery
 
 
 @pytest.fixture

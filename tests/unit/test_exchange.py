@@ -8,8 +8,8 @@ import json
 import pytest
 from sqlalchemy import func, inspect, select
 
-from recipes import accounts
 from recipes.blobs import load_blob
+from recipes.community import accounts
 from recipes.exchange import import_wiki
 from recipes.exchange.plan import (
     CREDENTIAL_TABLES,

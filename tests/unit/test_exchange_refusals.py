@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from recipes import accounts
+from recipes.community import accounts
 from recipes.errors import Invalid
 from recipes.exchange import ImportRefused, import_wiki
 from recipes.exchange.plan import export_plan

@@ -2,10 +2,12 @@
 
 import pytest
 
-from recipes import accounts, editing, forks, regions
 from recipes.blobs import load_blob
-from recipes.diffing import diff_ops
+from recipes.community import accounts, regions
 from recipes.errors import Invalid, NotFound, Unauthorized
+from recipes.history import editing
+from recipes.history.diffing import diff_ops
+from recipes.lineage import forks
 from recipes.models import Blob, Recipe, Revision
 
 TEXT = "# Copy party\n\nOn copie des logiciels libres.\n\nLicence CC BY-SA 4.0.\n"

@@ -8,10 +8,10 @@ import pytest
 from PIL import Image as PillowImage
 from sqlalchemy import func, select
 
-from recipes import accounts, editing
-from recipes.blocks import block_user
+from recipes.community import accounts
 from recipes.errors import Forbidden, Invalid, NotFound, TooLarge, Unauthorized
-from recipes.images import (
+from recipes.history import editing
+from recipes.history.images import (
     MAX_IMAGE_BYTES,
     check_picture,
     get_image,
@@ -22,6 +22,7 @@ from recipes.images import (
     upload_image,
 )
 from recipes.models import Change, Image, ImageUpload
+from recipes.moderation.blocks import block_user
 from wiki.markdown import render_markdown
 
 

@@ -3,8 +3,12 @@
 import pytest
 from sqlalchemy import event
 
-from recipes import accounts, editing, forks, lineage, queries, regions, sync
+from recipes import queries
+from recipes.community import accounts, regions
 from recipes.errors import Invalid, NotFound
+from recipes.history import editing, revisions
+from recipes.lineage import forks, sync
+from recipes.lineage import tree as lineage
 
 TEXT = "Louer une salle.\n\nCopier des logiciels libres.\n"
 
@@ -90,7 +94,7 @@ def test_upstream_status_counts_behind_and_ahead_from_stored_facts(session, auth
     sync.sync(session, "copy-party-brest", author=author, base_revision=3, render=render)
     status = lineage.upstream_status(session, "copy-party-brest")
     assert (status.base.number, status.behind, status.ahead) == (3, 0, 0)
-    assert lineage.merged_upstream_number(session, status.recipe) == 3
+    assert revisions.merged_upstream_number(session, status.recipe) == 3
 
 
 def test_a_regions_page_lists_its_recipes_with_their_parents(session, family):

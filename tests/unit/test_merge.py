@@ -1,4 +1,4 @@
-"""Tests for recipes.merge: a diff3 that merges disjoint edits and never invents text."""
+"""Tests for recipes.history.merge: a diff3 that merges disjoint edits and never invents text."""
 
 import re
 
@@ -7,8 +7,8 @@ from diff_match_patch import diff_match_patch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from recipes.diffing import split_words
-from recipes.merge import Conflict, MergeResult, merge3, normalize_line_breaks
+from recipes.history.diffing import split_words
+from recipes.history.merge import Conflict, MergeResult, merge3, normalize_line_breaks
 
 PARAGRAPHS = "Levain\n\nMélanger la farine et l'eau.\n\nPétrir 10 minutes.\n\nCuire 40 minutes à 240 °C.\n"
 

@@ -5,10 +5,12 @@ base: the revision the editor started from; ours: the editor's text; theirs: the
 
 import pytest
 
-from recipes import accounts, editing, queries
+from recipes import queries
 from recipes.blobs import load_blob
+from recipes.community import accounts
 from recipes.errors import EditConflict, Invalid
-from recipes.merge import Conflict
+from recipes.history import editing
+from recipes.history.merge import Conflict
 from recipes.models import Revision
 
 PARAGRAPHS = "Louer une salle.\n\nApporter des clés USB.\n\nCopier des logiciels libres.\n"

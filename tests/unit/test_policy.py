@@ -2,9 +2,9 @@
 
 import pytest
 
+from recipes.community.policy import MINIMUM_ROLE, allowed, require
 from recipes.errors import Forbidden, Unauthorized
 from recipes.models import User
-from recipes.policy import MINIMUM_ROLE, allowed, require
 
 ROLES = [None, "contributor", "editor", "moderator", "admin"]
 

@@ -2,9 +2,13 @@
 
 import pytest
 
-from recipes import accounts, editing, forks, lineage, proposals, queries, regions, sync
+from recipes import queries
 from recipes.blobs import load_blob
+from recipes.community import accounts, regions
 from recipes.errors import EditConflict, Forbidden, Invalid, MergeConflict, NotFound, Unauthorized
+from recipes.history import editing
+from recipes.lineage import forks, proposals, sync
+from recipes.lineage import tree as lineage
 from recipes.models import Proposal, Revision
 
 TEXT = "Louer une salle.\n\nApporter des clés USB.\n\nCopier des logiciels libres.\n"

@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from recipes import accounts, editing, queries
+from recipes import queries
+from recipes.community import accounts
+from recipes.community.policy import allowed
 from recipes.errors import Forbidden, Invalid
+from recipes.history import editing
 from recipes.models import AuditEntry, Protection, utcnow
-from recipes.policy import allowed
-from recipes.protection import protect_recipe, protection_in_force
+from recipes.moderation.protection import protect_recipe, protection_in_force
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
-"""Tests of recipes.regions: creating, finding and listing the regions that adapt recipes."""
+"""Tests of recipes.community.regions: creating, finding and listing the regions that adapt recipes."""
 
 import pytest
 
+from recipes.community.regions import MAX_REGION_NAME_LENGTH, create_region, get_region, list_regions
 from recipes.errors import Invalid, NotFound
-from recipes.regions import MAX_REGION_NAME_LENGTH, create_region, get_region, list_regions
 
 
 def test_create_region_makes_a_slug_from_the_name(session):

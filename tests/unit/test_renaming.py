@@ -3,9 +3,14 @@
 import pytest
 from sqlalchemy import select
 
-from recipes import accounts, editing, forks, lineage, queries, regions, renaming
+from recipes import queries
+from recipes.community import accounts, regions
 from recipes.errors import Forbidden, Invalid, NotFound
+from recipes.history import editing
+from recipes.lineage import forks
+from recipes.lineage import tree as lineage
 from recipes.models import AuditEntry, SearchOutbox
+from recipes.moderation import renaming
 
 TEXT = "Louer une salle.\n"
 

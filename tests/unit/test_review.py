@@ -3,19 +3,21 @@
 import pytest
 from sqlalchemy import select
 
-from recipes import accounts, editing, queries
+from recipes import queries
 from recipes.blobs import load_blob
+from recipes.community import accounts
+from recipes.community.policy import must_wait_for_review
+from recipes.community.visibility import can_see_recipe, can_see_revision, shown_revision
 from recipes.errors import EditConflict, Forbidden, Invalid, MergeConflict, NotFound
+from recipes.history import editing
 from recipes.models import Change, SearchOutbox, User
-from recipes.policy import must_wait_for_review
-from recipes.review import (
+from recipes.moderation.review import (
     EDITS_TO_BECOME_EDITOR,
     approve_revision,
     reject_revision,
     rejections_for,
     review_queue,
 )
-from recipes.visibility import can_see_recipe, can_see_revision, shown_revision
 
 BODY = "Une carte.\nDes crayons.\nDu café.\n"
 

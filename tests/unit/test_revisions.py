@@ -4,9 +4,11 @@ import threading
 
 import pytest
 
-from recipes import accounts, editing, queries
+from recipes import queries
 from recipes.blobs import load_blob
+from recipes.community import accounts
 from recipes.errors import EditConflict, Invalid, NotFound, TooLarge, Unauthorized
+from recipes.history import editing
 from recipes.models import Revision
 from recipes.validation import MAX_BODY_LENGTH
 

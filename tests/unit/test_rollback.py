@@ -2,10 +2,12 @@
 
 import pytest
 
-from recipes import accounts, editing, queries
+from recipes import queries
 from recipes.blobs import load_blob
+from recipes.community import accounts
 from recipes.errors import Forbidden, Invalid
-from recipes.rollback import rollback_everywhere, rollback_user
+from recipes.history import editing
+from recipes.moderation.rollback import rollback_everywhere, rollback_user
 
 
 @pytest.fixture

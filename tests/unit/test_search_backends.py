@@ -12,7 +12,9 @@ import re
 import pytest
 from sqlalchemy.engine import make_url
 
-from recipes import accounts, editing, forks, regions
+from recipes.community import accounts, regions
+from recipes.history import editing
+from recipes.lineage import forks
 from recipes.search import (
     SearchIndex,
     SearchResults,

@@ -8,9 +8,12 @@ import pytest
 from alembic import command
 from sqlalchemy import select, text, update
 
-from recipes import accounts, editing, forks, regions, renaming
+from recipes.community import accounts, regions
 from recipes.database import begin_write, make_engine, make_session_factory
+from recipes.history import editing
+from recipes.lineage import forks
 from recipes.models import Recipe, Region, Revision, SearchOutbox
+from recipes.moderation import renaming
 from recipes.schema import alembic_config, upgrade_database
 from recipes.search import check_index, prepare_index
 from recipes.search.outbox import forget, pending_rows

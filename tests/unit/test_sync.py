@@ -2,11 +2,16 @@
 
 import pytest
 
-from recipes import accounts, editing, forks, lineage, queries, regions, review, sync
+from recipes import queries
 from recipes.blobs import load_blob
+from recipes.community import accounts, regions
 from recipes.errors import EditConflict, Invalid, MergeConflict, Unauthorized
-from recipes.merge import Conflict
+from recipes.history import editing
+from recipes.history.merge import Conflict
+from recipes.lineage import forks, sync
+from recipes.lineage import tree as lineage
 from recipes.models import Revision
+from recipes.moderation import review
 
 TEXT = "Louer une salle.\n\nApporter des clés USB.\n\nCopier des logiciels libres.\n"
 

@@ -2,8 +2,10 @@
 
 import pytest
 
-from recipes import accounts, editing, regions, watchlist
+from recipes.community import accounts, regions
 from recipes.errors import NotFound, Unauthorized
+from recipes.history import editing
+from recipes.journal import watchlist
 from recipes.models import WatchlistVisit
 
 TEXT = "Louer une salle.\n"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from recipes import audit, changes, renaming
-from recipes.changes import ChangeFilters, ChangeRow
 from recipes.errors import Invalid
+from recipes.journal import audit, changes
+from recipes.journal.changes import ChangeFilters, ChangeRow
 from recipes.models import AuditEntry
+from recipes.moderation import renaming
 
 from ..auth import current_domain_user
 from ..db import get_session

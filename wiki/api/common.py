@@ -23,15 +23,15 @@ from ..auth import current_domain_user
 # compare one with a larger number. Longer texts are refused before conversion (Python refuses to
 # convert more than 4,300 digits, with a ValueError).
 MAX_NUMBER = 2**31 - 1
-# The longest user name (``recipes.accounts``) or change type a request may name; a longer one is not
-# looked up.
+# The longest user name (``recipes.community.accounts``) or change type a request may name; a longer
+# one is not looked up.
 MAX_NAME_LENGTH = 40
 
 
 def acting_user() -> User:
     """The user sending a change; anonymous writers are asked to log in (401) before anything else.
 
-    What that user may do is still decided by ``recipes.policy`` inside the domain functions.
+    What that user may do is still decided by ``recipes.community.policy`` inside the domain functions.
     """
     user = current_domain_user()
     if user is None:

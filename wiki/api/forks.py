@@ -11,9 +11,11 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from recipes import forks, lineage, proposals, regions, sync
+from recipes.community import regions
 from recipes.errors import EditConflict, MergeConflict
-from recipes.lineage import LineageNode
+from recipes.lineage import forks, proposals, sync
+from recipes.lineage import tree as lineage
+from recipes.lineage.tree import LineageNode
 from recipes.models import Proposal, ProposalComment, Region, Revision
 
 from ..db import get_session

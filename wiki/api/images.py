@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from recipes import images, queries
+from recipes import queries
 from recipes.errors import Invalid
-from recipes.images import MAX_IMAGE_BYTES, RecipePicture, UploadOutcome, media_path
+from recipes.history import images
+from recipes.history.images import MAX_IMAGE_BYTES, RecipePicture, UploadOutcome, media_path
 from recipes.models import Image
 
 from ..db import get_session

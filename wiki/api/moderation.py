@@ -1,9 +1,9 @@
 """JSON API for moderation: the review queue, approving and rejecting, protection, blocks, rollback, roles.
 
-What each user may do is decided by ``recipes.policy`` inside the domain functions; this module reads
-the request and serialises the answer. Approving may send ``published_revision``, the revision readers
-saw when the moderator compared: if it changed since, the approval is refused (409) rather than made
-on a stale difference.
+What each user may do is decided by ``recipes.community.policy`` inside the domain functions; this
+module reads the request and serialises the answer. Approving may send ``published_revision``, the
+revision readers saw when the moderator compared: if it changed since, the approval is refused (409)
+rather than made on a stale difference.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from recipes import blocks, protection, review, rollback
 from recipes.errors import MergeConflict
 from recipes.models import Revision
+from recipes.moderation import blocks, protection, review, rollback
 
 from ..auth import current_domain_user
 from ..db import get_session

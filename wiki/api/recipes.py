@@ -1,7 +1,7 @@
 """JSON API for recipes and revisions: list, create, read, update, history, diff, revert, preview.
 
 Reading is open to everyone; a change needs a session (with ``X-CSRFToken``) or a bearer token, and
-what its user may do is decided by ``recipes.policy`` inside the domain functions. Path parts are
+what its user may do is decided by ``recipes.community.policy`` inside the domain functions. Path parts are
 taken as text and checked here, so that ``/revisions/-1`` is a 400 and not Flask's plain 404.
 """
 
@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, url_for
 
-from recipes import editing, queries, validation
-from recipes.diffing import diff_ops
-from recipes.errors import EditConflict
-from recipes.models import Recipe, Revision
-from recipes.policy import require
-from recipes.revisions import SaveOutcome
-from recipes.visibility import (
+from recipes import queries, validation
+from recipes.community.policy import require
+from recipes.community.visibility import (
     can_see_revision,
     latest_visible,
     require_recipe_visible,
     require_visible,
     shown_revision,
 )
+from recipes.errors import EditConflict
+from recipes.history import editing
+from recipes.history.diffing import diff_ops
+from recipes.history.revisions import SaveOutcome
+from recipes.models import Recipe, Revision
 
 from ..auth import current_domain_user
 from ..db import get_session

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from recipes.blobs import BlobContent
-from recipes.merge import Conflict
+from recipes.history.merge import Conflict
 from recipes.models import Recipe, Revision
 
 

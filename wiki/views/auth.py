@@ -11,7 +11,7 @@ from flask import Blueprint, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from recipes.accounts import authenticate, create_user
+from recipes.community.accounts import authenticate, create_user
 from recipes.errors import Invalid
 
 from ..auth import LoginUser, safe_next

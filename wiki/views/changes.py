@@ -10,13 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from recipes import audit, changes, renaming
-from recipes.changes import CHANGE_TYPES
+from recipes.community.policy import allowed, require
+from recipes.community.regions import list_regions
 from recipes.errors import LevainError, NotFound
+from recipes.journal import audit, changes
+from recipes.journal.changes import CHANGE_TYPES
 from recipes.models import Recipe
-from recipes.policy import allowed, require
+from recipes.moderation import renaming
 from recipes.queries import get_recipe
-from recipes.regions import list_regions
 
 from ..api.changes import change_filters
 from ..api.common import checked_slug, is_plausible_slug, number_arg, whole_number

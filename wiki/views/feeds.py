@@ -1,7 +1,7 @@
 """Atom feeds (RFC 4287) of recent changes: the whole wiki, one recipe, one region.
 
 A feed shows only what an anonymous reader may see: changes of approved revisions of recipes that are
-not deleted (``recipes.changes`` decides), never a pending or rejected text. The XML is built with
+not deleted (``recipes.journal.changes`` decides), never a pending or rejected text. The XML is built with
 the standard library's ElementTree, which escapes every text; characters XML cannot carry at all
 (control characters) are dropped first.
 """
@@ -14,11 +14,11 @@ from xml.etree import ElementTree
 
 from flask import Blueprint, Response, request, url_for
 
-from recipes import changes
-from recipes.changes import ChangeFilters, ChangeRow
+from recipes.community.regions import get_region
+from recipes.journal import changes
+from recipes.journal.changes import ChangeFilters, ChangeRow
 from recipes.models import Change, utcnow
 from recipes.queries import get_recipe
-from recipes.regions import get_region
 
 from ..api.common import checked_slug
 from ..db import get_session

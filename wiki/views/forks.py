@@ -10,11 +10,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from recipes import discovery, forks, lineage, proposals, sync
-from recipes.diffing import diff_rows, hunks
+from recipes.community.policy import allowed, require
+from recipes.community.regions import list_regions
 from recipes.errors import EditConflict, Forbidden, Invalid, LevainError, MergeConflict, TooLarge
-from recipes.policy import allowed, require
-from recipes.regions import list_regions
+from recipes.history.diffing import diff_rows, hunks
+from recipes.lineage import forks, proposals, sync
+from recipes.lineage import tree as lineage
+from recipes.search import discovery
 
 from ..api.common import checked_slug, whole_number
 from ..auth import current_domain_user, safe_next

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from recipes.images import get_image
+from recipes.history.images import get_image
 
 from ..db import get_session
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from recipes import blocks, protection, queries, review, rollback
-from recipes.accounts import get_user
-from recipes.diffing import diff_rows, hunks
+from recipes import queries
+from recipes.community.accounts import get_user
+from recipes.community.policy import MINIMUM_ROLE, allowed, require, role_rank
+from recipes.community.visibility import can_see_revision
 from recipes.errors import LevainError
+from recipes.history.diffing import diff_rows, hunks
 from recipes.models import ROLES, Recipe, Revision
-from recipes.policy import MINIMUM_ROLE, allowed, require, role_rank
-from recipes.visibility import can_see_revision
+from recipes.moderation import blocks, protection, review, rollback
 
 from ..api.common import checked_name, checked_slug, whole_number
 from ..auth import current_domain_user

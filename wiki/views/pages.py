@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 
-from recipes import discovery
 from recipes.errors import Invalid
+from recipes.search import discovery
 
 from ..auth import safe_next
 from ..db import get_session

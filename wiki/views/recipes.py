@@ -13,14 +13,21 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError
 
-from recipes import discovery, editing, images, queries
-from recipes.diffing import diff_rows, hunks
+from recipes import queries
+from recipes.community.policy import allowed, require
+from recipes.community.regions import list_regions
+from recipes.community.visibility import (
+    latest_visible,
+    require_recipe_visible,
+    require_visible,
+    shown_revision,
+)
 from recipes.errors import EditConflict, LevainError
+from recipes.history import editing, images
+from recipes.history.diffing import diff_rows, hunks
 from recipes.models import LANGUAGES, Recipe, utcnow
-from recipes.policy import allowed, require
-from recipes.regions import list_regions
+from recipes.search import discovery
 from recipes.starter import STARTERS, starter_text
-from recipes.visibility import latest_visible, require_recipe_visible, require_visible, shown_revision
 
 from .. import page_cache
 from ..api.common import whole_number

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from recipes import watchlist
-from recipes.policy import allowed
+from recipes.community.policy import allowed
+from recipes.journal import watchlist
 
 from ..api.common import checked_slug
 from ..auth import current_domain_user, safe_next

@@ -15,16 +15,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from . import validation
-from .blobs import load_blob
-from .database import write_transaction
-from .errors import EditConflict, Invalid, MergeConflict
-from .lineage import UpstreamStatus, upstream_status
-from .merge import MergeResult, merge3
-from .models import Revision, User
-from .policy import require
-from .queries import get_revision
-from .revisions import (
+from recipes import validation
+from recipes.blobs import load_blob
+from recipes.community.policy import require
+from recipes.database import write_transaction
+from recipes.errors import EditConflict, Invalid, MergeConflict
+from recipes.history.merge import MergeResult, merge3
+from recipes.history.revisions import (
     Renderer,
     SaveOutcome,
     append_revision,
@@ -32,6 +29,9 @@ from .revisions import (
     recipe_for_writing,
     review_status,
 )
+from recipes.lineage.tree import UpstreamStatus, upstream_status
+from recipes.models import Revision, User
+from recipes.queries import get_revision
 
 # The sync page lists this many of the upstream changes not yet taken in, newest first.
 MAX_LISTED_CHANGES = 50

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .database import begin_write
-from .errors import Invalid, NotFound
-from .models import Region
-from .slugs import slugify
-from .validation import one_line
+from recipes.database import begin_write
+from recipes.errors import Invalid, NotFound
+from recipes.models import Region
+from recipes.slugs import slugify
+from recipes.validation import one_line
 
 MAX_REGION_NAME_LENGTH = 120
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from recipes.diffing import ADDED, KEPT, REMOVED, deadline_after, diff_token_counts, split_words
+from recipes.history.diffing import ADDED, KEPT, REMOVED, deadline_after, diff_token_counts, split_words
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _OTHER_LINE_BREAK = re.compile(r"\r\n?")

@@ -28,12 +28,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, undefer
 
-from .changes import record_change
-from .database import write_transaction
-from .errors import Invalid, NotFound, TooLarge
-from .models import IMAGE_EXTENSIONS, Image, ImageUpload, Recipe, User
-from .policy import must_wait_for_review, require
-from .queries import get_recipe
+from recipes.community.policy import must_wait_for_review, require
+from recipes.database import write_transaction
+from recipes.errors import Invalid, NotFound, TooLarge
+from recipes.journal.changes import record_change
+from recipes.models import IMAGE_EXTENSIONS, Image, ImageUpload, Recipe, User
+from recipes.queries import get_recipe
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 # A picture is decoded whole to check it: a small file claiming a huge canvas (a "decompression bomb")

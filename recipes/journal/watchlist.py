@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from .changes import ChangeRow, change_rows, changes_query
-from .database import write_transaction
-from .models import Change, Recipe, Region, User, Watch, WatchlistVisit, utcnow
-from .policy import require
-from .queries import get_recipe
-from .regions import get_region
+from recipes.community.policy import require
+from recipes.community.regions import get_region
+from recipes.database import write_transaction
+from recipes.journal.changes import ChangeRow, change_rows, changes_query
+from recipes.models import Change, Recipe, Region, User, Watch, WatchlistVisit, utcnow
+from recipes.queries import get_recipe
 
 WATCHLIST_SIZE = 100
 

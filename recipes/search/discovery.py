@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from .errors import Invalid, NotFound
-from .models import Recipe, RecipeTag, Region, Revision
-from .validation import clean_tags
+from recipes.errors import Invalid, NotFound
+from recipes.models import Recipe, RecipeTag, Region, Revision
+from recipes.validation import clean_tags
 
 POPULAR_WINDOW = timedelta(days=30)
 VARIANT_WEIGHT = 3

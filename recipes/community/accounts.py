@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .database import begin_write
-from .errors import Invalid, NotFound
-from .models import ROLES, ApiToken, User
+from recipes.database import begin_write
+from recipes.errors import Invalid, NotFound
+from recipes.models import ROLES, ApiToken, User
 
 USERNAME_PATTERN = re.compile(r"^[\w.-]{2,40}$")
 MIN_PASSWORD_LENGTH = 8

@@ -11,9 +11,9 @@ author and by those who review it.
 
 from __future__ import annotations
 
-from .errors import NotFound
-from .models import Recipe, Revision, User
-from .policy import allowed
+from recipes.community.policy import allowed
+from recipes.errors import NotFound
+from recipes.models import Recipe, Revision, User
 
 # The policy action that lets a person see text of each status that is not their own.
 SEEING_ACTION = {"pending": "see_pending", "rejected": "review"}

@@ -7,7 +7,7 @@ Glossary:
 - *patrol*: a trusted user (policy action ``patrol``) marks a change as checked. The mark is a row of
   its own, so that the change stays untouched.
 - *hidden change*: one whose revision is pending or rejected (shown to its author and to those who
-  may see that text, as ``recipes.visibility`` decides), or about a deleted recipe (shown to those
+  may see that text, as ``recipes.community.visibility`` decides), or about a deleted recipe (shown to those
   who may see deleted recipes, policy ``see_deleted``).
 """
 
@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from .audit import record_audit
-from .database import write_transaction
-from .errors import Invalid, NotFound
-from .models import Change, ChangePatrol, Recipe, Region, Revision, User
-from .policy import allowed, require
-from .queries import clamp_limit
-from .visibility import SEEING_ACTION
+from recipes.community.policy import allowed, require
+from recipes.community.visibility import SEEING_ACTION
+from recipes.database import write_transaction
+from recipes.errors import Invalid, NotFound
+from recipes.journal.audit import record_audit
+from recipes.models import Change, ChangePatrol, Recipe, Region, Revision, User
+from recipes.queries import clamp_limit
 
 CONTENT_TYPES = ("create", "edit", "revert", "fork", "sync", "proposal", "accept", "decline")
 MODERATION_TYPES = (
@@ -147,7 +147,7 @@ def _flag(value: object) -> bool:
 
 
 def visible_to(viewer: User | None):
-    """The condition a change must meet to be shown to this viewer (the rules of ``recipes.visibility``).
+    """The condition a change must meet to be shown to this viewer (``recipes.community.visibility``).
 
     It reads the change's revision and recipe as ``changes_query`` joins them.
     """

@@ -1,7 +1,7 @@
 """Protection: a recipe only editors, or only moderators, may change, for a while or until lifted.
 
 A protection has a *level* (the lowest role that may still change the recipe), a reason shown to those
-it stops, and an optional expiry after which it no longer applies (``recipes.policy`` checks it on
+it stops, and an optional expiry after which it no longer applies (``recipes.community.policy`` checks it on
 every change). Moderators set and lift protections; each one is recorded in recent changes and the
 audit log.
 """
@@ -12,13 +12,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from .changes import record_change
-from .database import write_transaction
-from .errors import Invalid
-from .models import Protection, Recipe, User
-from .policy import is_in_force, require, until
-from .queries import get_recipe
-from .sanctions import clean_expiry, clean_reason
+from recipes.community.policy import is_in_force, require, until
+from recipes.database import write_transaction
+from recipes.errors import Invalid
+from recipes.journal.changes import record_change
+from recipes.models import Protection, Recipe, User
+from recipes.moderation.sanctions import clean_expiry, clean_reason
+from recipes.queries import get_recipe
 
 PROTECTION_LEVELS = ("editor", "moderator")
 NO_PROTECTION = "none"

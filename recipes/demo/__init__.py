@@ -6,6 +6,8 @@ file of ``recipes/demo/``: ``<slug>.<n>.md`` is revision n of the recipe ``<slug
 revision 1 is the copy the fork makes, so its files start at 2. ``HISTORY`` replays the saves in the
 order they happened, so that the recent changes look like a living wiki and the Brest copy party is
 one revision behind its upstream.
+
+May import: every other group of ``recipes`` (the demo is built through them, like a person would).
 """
 
 from __future__ import annotations
@@ -17,16 +19,16 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from .accounts import create_user, find_user
-from .database import WRITE_OPTION
-from .editing import Renderer, SaveOutcome, create_recipe, save_edit
-from .errors import Invalid
-from .forks import fork_recipe
-from .models import Recipe, User
-from .regions import create_region, list_regions
-from .slugs import slugify
+from recipes.community.accounts import create_user, find_user
+from recipes.community.regions import create_region, list_regions
+from recipes.database import WRITE_OPTION
+from recipes.errors import Invalid
+from recipes.history.editing import Renderer, SaveOutcome, create_recipe, save_edit
+from recipes.lineage.forks import fork_recipe
+from recipes.models import Recipe, User
+from recipes.slugs import slugify
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent
 # Trusted roles, so that the demo edits are live whatever the review policy.
 DEMO_USERS = {"camille": "moderator", "yann": "editor", "ines": "editor", "marc": "editor", "sam": "editor"}
 DEMO_REGIONS = ("La Roche-sur-Yon", "Brest", "Paris", "Genève", "Lyon", "Plouarzel")

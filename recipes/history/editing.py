@@ -2,7 +2,7 @@
 
 A save locks the recipe, reads its head, stores the text as a blob (rendering its HTML once), inserts
 the new revision and moves the head with a compare-and-set (``UPDATE recipes … WHERE head_number =
-:base``) in one write transaction (``recipes.revisions``). If the head moved since the editor opened
+:base``) in one write transaction (``recipes.history.revisions``). If the head moved since the editor opened
 the page, the save is merged
 three-way (base: the revision the editor started from, ours: the editor's text, theirs: the head) and
 saved on top of the head when the changes do not overlap, or refused as a conflict: never
@@ -20,25 +20,25 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import validation
-from .blobs import load_blob
-from .database import write_transaction
-from .errors import EditConflict, Invalid
-from .lineage import merged_upstream_number
-from .merge import merge3
-from .models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User
-from .policy import require
-from .queries import get_revision
-from .revisions import (
+from recipes import validation
+from recipes.blobs import load_blob
+from recipes.community.policy import require
+from recipes.community.visibility import require_visible
+from recipes.database import write_transaction
+from recipes.errors import EditConflict, Invalid
+from recipes.history.merge import merge3
+from recipes.history.revisions import (
     Renderer,
     SaveOutcome,
     append_revision,
     has_unreviewed_head,
+    merged_upstream_number,
     recipe_for_writing,
     review_status,
 )
-from .slugs import MAX_SLUG_LENGTH, slugify
-from .visibility import require_visible
+from recipes.models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User
+from recipes.queries import get_revision
+from recipes.slugs import MAX_SLUG_LENGTH, slugify
 
 
 def unique_slug(session: Session, title: str) -> str:

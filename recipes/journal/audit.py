@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from .models import AuditEntry, Change, Recipe, Revision, User
-from .policy import require
-from .queries import clamp_limit
+from recipes.community.policy import require
+from recipes.models import AuditEntry, Change, Recipe, Revision, User
+from recipes.queries import clamp_limit
 
 AUDIT_PAGE_SIZE = 50
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from . import validation
-from .errors import Invalid
-from .models import utcnow
+from recipes import validation
+from recipes.errors import Invalid
+from recipes.models import utcnow
 
 MAX_REASON_LENGTH = 500
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import inspect
 
-from .errors import Forbidden, LevainError, Unauthorized
-from .models import ROLES, Recipe, User, utcnow
+from recipes.errors import Forbidden, LevainError, Unauthorized
+from recipes.models import ROLES, Recipe, User, utcnow
 
 # The lowest role that may take each action; None means anyone, even without an account.
 MINIMUM_ROLE: dict[str, str | None] = {

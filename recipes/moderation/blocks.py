@@ -1,6 +1,6 @@
 """Blocks and roles: moderators stop an account from changing anything; admins change roles.
 
-A *block* has a reason and an optional expiry; while it is in force ``recipes.policy`` refuses every
+A *block* has a reason and an optional expiry; while it is in force ``recipes.community.policy`` refuses every
 change by that account, telling it why and until when. A moderator blocks only accounts of a lower
 role than their own, never their own. Each block, unblock and role change is recorded in recent
 changes and the audit log.
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from .accounts import get_user, validate_role
-from .changes import record_change
-from .database import write_transaction
-from .errors import Forbidden, Invalid
-from .models import Block, User
-from .policy import is_in_force, require, role_rank, until
-from .sanctions import clean_expiry, clean_reason
+from recipes.community.accounts import get_user, validate_role
+from recipes.community.policy import is_in_force, require, role_rank, until
+from recipes.database import write_transaction
+from recipes.errors import Forbidden, Invalid
+from recipes.journal.changes import record_change
+from recipes.models import Block, User
+from recipes.moderation.sanctions import clean_expiry, clean_reason
 
 
 def block_user(

@@ -13,17 +13,17 @@ from __future__ import annotations
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from . import validation
-from .blobs import load_blob
-from .changes import record_change
-from .database import write_transaction
-from .errors import Invalid
-from .forks import clean_new_slug
-from .models import Recipe, RecipeRedirect, SearchOutbox, User, utcnow
-from .policy import require
-from .queries import get_recipe
-from .revisions import Renderer, append_revision, has_unreviewed_head, recipe_for_writing
-from .slugs import slugify
+from recipes import validation
+from recipes.blobs import load_blob
+from recipes.community.policy import require
+from recipes.database import write_transaction
+from recipes.errors import Invalid
+from recipes.history.revisions import Renderer, append_revision, has_unreviewed_head, recipe_for_writing
+from recipes.journal.changes import record_change
+from recipes.lineage.forks import clean_new_slug
+from recipes.models import Recipe, RecipeRedirect, SearchOutbox, User, utcnow
+from recipes.queries import get_recipe
+from recipes.slugs import slugify
 
 
 def rename_recipe(

@@ -12,16 +12,22 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import validation
-from .accounts import get_user
-from .blobs import load_blob
-from .changes import record_change
-from .database import write_transaction
-from .errors import Invalid, LevainError
-from .models import Recipe, Revision, User
-from .policy import require
-from .review import reject_rolled_back
-from .revisions import Renderer, SaveOutcome, append_revision, recipe_for_writing, review_status
+from recipes import validation
+from recipes.blobs import load_blob
+from recipes.community.accounts import get_user
+from recipes.community.policy import require
+from recipes.database import write_transaction
+from recipes.errors import Invalid, LevainError
+from recipes.history.revisions import (
+    Renderer,
+    SaveOutcome,
+    append_revision,
+    recipe_for_writing,
+    review_status,
+)
+from recipes.journal.changes import record_change
+from recipes.models import Recipe, Revision, User
+from recipes.moderation.review import reject_rolled_back
 
 # The most revisions one run may undo, and the most recipes a rollback everywhere touches.
 MAX_RUN = 500

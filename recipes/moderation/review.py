@@ -19,17 +19,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from . import validation
-from .blobs import load_blob
-from .changes import record_change
-from .database import write_transaction
-from .errors import EditConflict, Forbidden, Invalid, MergeConflict
-from .merge import merge3
-from .models import Recipe, Revision, RevisionReview, SearchOutbox, User
-from .policy import require
-from .queries import clamp_limit, get_revision
-from .revisions import Renderer, append_revision, recipe_for_writing
-from .sanctions import clean_reason
+from recipes import validation
+from recipes.blobs import load_blob
+from recipes.community.policy import require
+from recipes.database import write_transaction
+from recipes.errors import EditConflict, Forbidden, Invalid, MergeConflict
+from recipes.history.merge import merge3
+from recipes.history.revisions import Renderer, append_revision, recipe_for_writing
+from recipes.journal.changes import record_change
+from recipes.models import Recipe, Revision, RevisionReview, SearchOutbox, User
+from recipes.moderation.sanctions import clean_reason
+from recipes.queries import clamp_limit, get_revision
 
 EDITS_TO_BECOME_EDITOR = 5
 

@@ -16,15 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, aliased
 
-from .blobs import store_blob
-from .changes import record_revision_change
-from .errors import EditConflict
-from .models import Recipe, Revision, SearchOutbox, User, utcnow
-from .policy import must_wait_for_review
-from .queries import get_recipe
+from recipes.blobs import store_blob
+from recipes.community.policy import must_wait_for_review
+from recipes.errors import EditConflict
+from recipes.journal.changes import record_revision_change
+from recipes.models import Recipe, Revision, SearchOutbox, User, utcnow
+from recipes.queries import get_recipe
 
 Renderer = Callable[[str], str]
 
@@ -44,6 +44,21 @@ def recipe_for_writing(session: Session, slug: str, *, include_deleted: bool = F
     recipe = get_recipe(session, slug, include_deleted=include_deleted)
     lock_recipe(session, recipe)
     return recipe
+
+
+def merged_upstream_number(session: Session, recipe: Recipe) -> int | None:
+    """The number of the last parent revision a fork took in (its fork point at first); None if no fork.
+
+    Every revision that took in parent text records that parent revision (``upstream_revision_id``):
+    the fork's first revision records the fork point, and each sync or resolved sync the revision it
+    took in up to.
+    """
+    upstream = aliased(Revision)
+    return session.scalar(
+        select(func.max(upstream.number))
+        .join(Revision, Revision.upstream_revision_id == upstream.id)
+        .where(Revision.recipe_id == recipe.id)
+    )
 
 
 def lock_recipe(session: Session, recipe: Recipe) -> None:
@@ -98,7 +113,7 @@ def append_revision(
 
     ``upstream_revision_id`` is the merge record of a fork: the parent revision this one took in.
     A revision of ``status`` "pending" moves the head only: readers keep the published revision (and
-    its title) until a moderator approves it (``recipes.review``).
+    its title) until a moderator approves it (``recipes.moderation.review``).
     """
     blob = store_blob(session, body, render, hint=blob_hint or (head.blob_id if head else None))
     base_number = head.number if head else 0

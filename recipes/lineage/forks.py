@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import validation
-from .blobs import load_blob
-from .database import write_transaction
-from .editing import region_by_slug, unique_slug
-from .errors import Invalid, NotFound
-from .models import Recipe, RecipeTag, Region, Revision, User
-from .policy import require
-from .queries import get_recipe, get_revision
-from .regions import create_region
-from .revisions import Renderer, SaveOutcome, append_revision
-from .slugs import MAX_SLUG_LENGTH, slugify
+from recipes import validation
+from recipes.blobs import load_blob
+from recipes.community.policy import require
+from recipes.community.regions import create_region
+from recipes.database import write_transaction
+from recipes.errors import Invalid, NotFound
+from recipes.history.editing import region_by_slug, unique_slug
+from recipes.history.revisions import Renderer, SaveOutcome, append_revision
+from recipes.models import Recipe, RecipeTag, Region, Revision, User
+from recipes.queries import get_recipe, get_revision
+from recipes.slugs import MAX_SLUG_LENGTH, slugify
 
 
 def fork_recipe(

@@ -15,18 +15,18 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from . import validation
-from .blobs import load_blob
-from .changes import record_change
-from .database import write_transaction
-from .errors import Invalid, NotFound
-from .lineage import upstream_status
-from .merge import MergeResult, merge3
-from .models import Proposal, ProposalComment, Revision, User, utcnow
-from .policy import require
-from .queries import clamp_limit, get_recipe
-from .revisions import Renderer, append_revision, has_unreviewed_head, lock_recipe
-from .sync import require_head, resolved_text
+from recipes import validation
+from recipes.blobs import load_blob
+from recipes.community.policy import require
+from recipes.database import write_transaction
+from recipes.errors import Invalid, NotFound
+from recipes.history.merge import MergeResult, merge3
+from recipes.history.revisions import Renderer, append_revision, has_unreviewed_head, lock_recipe
+from recipes.journal.changes import record_change
+from recipes.lineage.sync import require_head, resolved_text
+from recipes.lineage.tree import upstream_status
+from recipes.models import Proposal, ProposalComment, Revision, User, utcnow
+from recipes.queries import clamp_limit, get_recipe
 
 PROPOSAL_STATUSES = ("open", "accepted", "declined")
 MAX_COMMENT_LENGTH = 5_000

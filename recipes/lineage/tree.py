@@ -24,10 +24,10 @@ from datetime import datetime
 from sqlalchemy import Select, and_, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from .errors import Invalid
-from .models import Recipe, Region, Revision
-from .queries import get_recipe, get_recipe_id, get_revision
-from .regions import get_region
+from recipes.community.regions import get_region
+from recipes.errors import Invalid
+from recipes.models import Recipe, Region, Revision
+from recipes.queries import get_recipe, get_recipe_id, get_revision
 
 # Forks are made one at a time from existing recipes, so lineage has no cycles; the bound only keeps
 # a damaged database (a hand-edited parent_id) from looping.
@@ -264,11 +264,6 @@ def _tree(root_id: int, nodes: list[LineageNode]) -> list[LineageNode]:
     for node in nodes:
         (top if node.parent_id == root_id else by_id[node.parent_id].children).append(node)
     return top
-
-
-def merged_upstream_number(session: Session, recipe: Recipe) -> int | None:
-    """The number of the last parent revision a fork took in (its fork point at first); None if no fork."""
-    return _nodes(session, _ITSELF, recipe_id=recipe.id)[0].base
 
 
 def upstream_status(session: Session, slug: str) -> UpstreamStatus:
