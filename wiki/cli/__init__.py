@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import accounts, exchange, instance, search
+from . import accounts, exchange, instance, mediawiki, search
 
-COMMAND_MODULES = (instance, accounts, search, exchange)
+COMMAND_MODULES = (instance, accounts, search, exchange, mediawiki)
 
 
 def main() -> None:
