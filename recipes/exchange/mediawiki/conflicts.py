@@ -27,7 +27,7 @@ from .report import ParkedChanges
 if TYPE_CHECKING:
     from .pages import ImportSettings, Incoming
 
-VARIANT_SUFFIX = "mediawiki"
+VARIANT_NAME = "MediaWiki"  # the variant is "<recipe's title> (MediaWiki)", at "<recipe's slug>-mediawiki"
 
 
 class Parking:
@@ -65,9 +65,9 @@ class Parking:
         self.count = 0
 
     def _variant(self, first: Incoming) -> Recipe:
-        title = f"{self.recipe.title} ({VARIANT_SUFFIX.capitalize()})"
+        title = f"{self.recipe.title} ({VARIANT_NAME})"
         variant = Recipe(
-            slug=unique_slug(self.session, f"{self.recipe.slug}-{VARIANT_SUFFIX}"),
+            slug=unique_slug(self.session, f"{self.recipe.slug}-{VARIANT_NAME}"),
             title=validation.clean_title(title[: validation.MAX_TITLE_LENGTH]),
             language=self.recipe.language,
             region_id=self.recipe.region_id,

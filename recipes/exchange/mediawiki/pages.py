@@ -198,8 +198,9 @@ class PageImporter:
                 self.parking = Parking(self.settings, self.recipe, self.base, base_text, incoming)
                 self._record(incoming, self.parking.append(incoming, self._append))
                 return
-            revision = self._append(self.recipe, self.head, incoming, merge.text, title)
-            if revision is not self.head:
+            head = self.head
+            revision = self._append(self.recipe, head, incoming, merge.text, title)
+            if revision is not head:
                 self.settings.report.revisions_merged += 1
         self._record(incoming, revision)
         self.newest_on_recipe = incoming.conversion
