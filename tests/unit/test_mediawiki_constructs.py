@@ -3,7 +3,8 @@
 The reference HTML was rendered by MediaWiki itself (``maintenance/parse.php``, see
 tests/fixtures/mediawiki/make_exports.py). Both HTMLs are reduced to what a reader gets: the text,
 the structure (headings, lists, tables and their spans, emphasis, code, footnote calls, each with the
-elements it is nested in) and where links lead; MediaWiki's own chrome ("[modifier]" links, footnote back-links) and Levain's are left out.
+elements it is nested in) and where links lead; MediaWiki's own chrome ("[modifier]" links, footnote
+back-links) and Levain's are left out.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ CONSTRUCTS = sorted(path.stem for path in (FIXTURES / "constructs").glob("*.wiki
 # The pages of the wiki the snippets were rendered in, and the recipes they became.
 RECIPES = {"Copy party": "copy-party", "Cartopartie": "cartopartie", "Repair café": "repair-cafe"}
 SAME_NAMES = {"b": "strong", "i": "em"}
-STRUCTURE = set(
-    "h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table caption tr th td pre code sup a strong em del blockquote".split()
+STRUCTURE = {f"h{level}" for level in range(1, 7)} | set(
+    "ul ol li dl dt dd table caption tr th td pre code sup a strong em del blockquote".split()
 )
 # Chrome: MediaWiki's section edit links and footnote back-links, Levain's footnote back-links.
 CHROME_CLASSES = {"mw-editsection", "mw-cite-backlink", "footnote"}

@@ -7,6 +7,7 @@ page's later MediaWiki revisions wait for that decision.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,7 @@ from sqlalchemy import select
 
 from recipes.blobs import load_blob
 from recipes.community import accounts
-from recipes.exchange.mediawiki import ParkedChanges, import_mediawiki
-from recipes.exchange.mediawiki import importing
+from recipes.exchange.mediawiki import ParkedChanges, converting, import_mediawiki, stream
 from recipes.history import editing
 from recipes.lineage import proposals
 from recipes.models import Change, Proposal, Revision, User
@@ -148,7 +148,7 @@ def test_a_recipe_deleted_here_takes_no_more_revisions(session):
 
 
 def test_a_long_page_is_written_in_several_transactions_with_the_same_result(session, monkeypatch):
-    monkeypatch.setattr(importing, "REVISIONS_PER_TRANSACTION", 1)
+    monkeypatch.setattr(stream, "REVISIONS_PER_TRANSACTION", 1)
     report = bring_in(session, FIRST)
     assert report.revisions_imported == 9
     assert [name for name, _ in authors_and_summaries(session, "copy-party")] == [
@@ -157,3 +157,22 @@ def test_a_long_page_is_written_in_several_transactions_with_the_same_result(ses
         "Anonyme",
         "Jean-Éric_L-Hostis",
     ]
+
+
+@pytest.mark.slow
+def test_worker_processes_convert_as_the_import_itself_does(session, monkeypatch, tmp_path):
+    """A large import converts in worker processes: the recipes are the same as converted in-process."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one processor: an import converts in its own process")
+    bring_in(session, FIRST)
+    in_process = {slug: text_of(session, slug) for slug in ("copy-party", "cartopartie", "repair-cafe")}
+    monkeypatch.setattr(converting, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(converting, "BATCH", 2)
+    pipelines, real = [], converting._pipelined
+    monkeypatch.setattr(converting, "_pipelined", lambda *args: pipelines.append(args) or real(*args))
+    again = import_mediawiki(session, FIRST, render=render_markdown, namespaces=["Discussion"])
+    assert again.recipes_created == ["discussion-copy-party"]
+    assert {slug: text_of(session, slug) for slug in in_process} == in_process
+    fresh = import_mediawiki(session, LATER, render=render_markdown)
+    assert (fresh.revisions_imported, fresh.recipes_created) == (4, ["fete-des-communs"])
+    assert len(pipelines) == 2

@@ -39,6 +39,10 @@ class AddressBook:
     rows: dict[int, MediaWikiPage] = field(default_factory=dict)  # page id → row, if imported before
     redirects: list[tuple[str, str]] = field(default_factory=list)  # (old slug, recipe slug)
 
+    def place(self, page_id: int) -> tuple[str, str]:
+        """The title and slug of the recipe a page goes to."""
+        return self.titles[page_id], self.page_slugs[page_id]
+
 
 def plan_addresses(
     session: Session, survey: Survey, namespaces: Collection[int], report: MediaWikiReport

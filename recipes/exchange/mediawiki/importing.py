@@ -3,10 +3,10 @@
 The export is read twice. The first reading (``survey``) checks the whole file and sums it up: a file
 that breaks is refused with its line before anything is written. Then the slugs of the new recipes
 are chosen (``addresses``) and the authors' accounts made (``authors``), and the second reading
-appends each page's new revisions to its recipe (``pages``), one page per write transaction (a long
-page is committed every ``REVISIONS_PER_TRANSACTION`` revisions, so that the wiki's own saves never
-wait long). An import that stops halfway (a lost connection) leaves whole revisions behind, and
-running it again takes up where it stopped: each MediaWiki revision is imported once.
+(``stream``) appends each page's new revisions to its recipe (``pages``), one page per write
+transaction, a long page committed every few hundred revisions. An import that stops halfway (a lost
+connection) leaves whole revisions behind, and running it again takes up where it stopped: each
+MediaWiki revision is imported once.
 
 A dry run does the very same in one transaction that it rolls back at the end: its report is what
 the import would do, and nothing of it is kept.
@@ -14,13 +14,12 @@ the import would do, and nothing of it is kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...database import begin_write
 from ...errors import Invalid
 from ...history.editing import region_by_slug
 from ...history.revisions import Renderer
@@ -29,13 +28,11 @@ from ...moderation.renaming import add_old_address
 from .addresses import AddressBook, plan_addresses
 from .authors import account_name, add_accounts, known_accounts
 from .links import CANONICAL_NAMESPACES, MAIN, Site
-from .pages import ImportSettings, PageImporter
-from .reading import open_export
+from .pages import ImportSettings
 from .report import MediaWikiReport
+from .stream import Progress, Transactions, import_pages
 from .survey import Survey, survey_export
 
-Progress = Callable[[int, int], None]
-REVISIONS_PER_TRANSACTION = 200
 DEFAULT_LANGUAGE = "fr"
 # The licences recipes may have (SPDX identifiers).
 LICENCES = (
@@ -73,7 +70,7 @@ def import_mediawiki(
     for page in survey.pages:
         if page.namespace not in chosen:
             report.skip_page(page.title, "namespace", namespace_name(survey.site, page.namespace))
-    transactions = _Transactions(session, dry_run)
+    transactions = Transactions(session, dry_run)
     try:
         transactions.begin()
         book = plan_addresses(session, survey, chosen, report)
@@ -82,7 +79,7 @@ def import_mediawiki(
             session, render, book.links, region_row, _language(survey.site), authors, report
         )
         transactions.commit()
-        _import_pages(path, survey, book, settings, transactions, progress)
+        import_pages(path, survey, book, settings, transactions, progress)
         transactions.begin()
         _add_old_addresses(session, book, report)
         transactions.commit()
@@ -131,72 +128,9 @@ def _authors(session: Session, survey: Survey, book: AddressBook, report: MediaW
     return {name: accounts[account] for name, account in names.items()}
 
 
-def _import_pages(
-    path: str | Path,
-    survey: Survey,
-    book: AddressBook,
-    settings: ImportSettings,
-    transactions: _Transactions,
-    progress: Progress | None,
-) -> None:
-    surveyed = {page.id: page for page in survey.pages}
-    total = sum(surveyed[page_id].revisions for page_id in book.titles)
-    done = 0
-    with open_export(path) as reader:
-        for page in reader.pages():
-            if page.id not in book.titles:
-                continue
-            transactions.begin()
-            importer = PageImporter(
-                settings, surveyed[page.id], book.titles[page.id], book.page_slugs[page.id]
-            )
-            importer.load(book.rows.get(page.id))
-            if importer.deleted:
-                settings.report.skip_page(page.title, "deleted", importer.recipe.slug)
-            else:
-                done = _import_revisions(reader, page, importer, transactions, done, total, progress)
-                importer.finish()
-            transactions.commit()
-
-
-def _import_revisions(reader, page, importer: PageImporter, transactions, done, total, progress) -> int:
-    written = 0
-    for revision in reader.revisions(page):
-        written += importer.add(revision)
-        done += 1
-        if progress is not None:
-            progress(done, total)
-        if written >= REVISIONS_PER_TRANSACTION and importer.parking is None:
-            transactions.commit()
-            transactions.begin()
-            importer.resume()
-            written = 0
-    return done
-
-
 def _add_old_addresses(session: Session, book: AddressBook, report: MediaWikiReport) -> None:
     """Each redirect page's address leads to the recipe of the page it redirected to."""
     for old_slug, slug in book.redirects:
         recipe = session.scalar(select(Recipe).where(Recipe.slug == slug))
         if recipe is not None and add_old_address(session, recipe, old_slug):
             report.old_addresses.append((old_slug, slug))
-
-
-class _Transactions:
-    """The import's write transactions; in a dry run, a single one, rolled back at the end."""
-
-    def __init__(self, session: Session, dry_run: bool):
-        self.session, self.dry_run = session, dry_run
-        self.begun = False
-
-    def begin(self) -> None:
-        if not (self.dry_run and self.begun):
-            begin_write(self.session)
-            self.begun = True
-
-    def commit(self) -> None:
-        if not self.dry_run:
-            self.session.commit()
-
-    def close(self) -> None:
-        self.session.rollback()

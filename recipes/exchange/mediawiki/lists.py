@@ -87,8 +87,7 @@ class ListWriter:
         if not term.strip():
             return
         if lines and not lines[-1].startswith(":"):  # a term without a definition before this one
-            lines[-1] = f"**{lines[-1]}**"
-            self.segments.append(("definitions", []))
+            self.segments.append(("definitions", []))  # stays apart, a bold line (``finish``)
             lines = self.segments[-1][1]
         if lines and lines[-1].startswith(":"):
             lines.append("")  # or Markdown reads the term as more of the definition above

@@ -19,7 +19,7 @@ import mwparserfromhell
 
 from .blocks import BlockConverter
 from .inline import ConversionState, escape
-from .links import Links
+from .links import Links, normal_title
 
 # The magic words of a redirect MediaWiki reads in English and French; "#REDIRECTION" starts
 # with "#REDIRECT".
@@ -51,7 +51,7 @@ def convert_wikitext(text: str, links: Links) -> Conversion:
     markdown = "\n\n".join(blocks)
     return Conversion(
         markdown=markdown + "\n" if markdown else "",
-        categories=tuple(dict.fromkeys(" ".join(name.split()) for name in state.categories if name.strip())),
+        categories=tuple(dict.fromkeys(normal_title(name) for name in state.categories if name.strip())),
         files=tuple(dict.fromkeys(state.files)),
         unconverted=dict(state.unconverted),
     )
