@@ -23,6 +23,9 @@ threads = 4
 timeout = 60
 graceful_timeout = 30
 
+# No control socket (gunicornc): its default path is one per user, which several servers would share.
+control_socket_disable = True
+
 accesslog = "-"
 errorlog = "-"
 access_log_format = (

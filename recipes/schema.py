@@ -8,6 +8,7 @@ others find it there and have nothing left to do.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 
 from alembic import command
@@ -52,18 +53,19 @@ def downgrade_database(engine: Engine, revision: str) -> None:
         command.downgrade(config, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_migration(engine: Engine) -> str | None:
     """The revision the database's schema is at, or None for a database never migrated."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def head_revision(engine: Engine) -> str:
-    """The newest revision the migrations know."""
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+@cache
+def newest_migration() -> str:
+    """The newest revision the migrations know (read once: the health check asks often)."""
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
 
-def known_revisions(engine: Engine) -> list[str]:
+def known_migrations() -> list[str]:
     """Every revision the migrations know, oldest first."""
-    script = ScriptDirectory.from_config(alembic_config(engine))
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
     return [revision.revision for revision in reversed(list(script.walk_revisions()))]

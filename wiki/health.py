@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from recipes.schema import current_revision, head_revision
+from recipes.schema import current_migration, newest_migration
 
 bp = Blueprint("health", __name__)
 
@@ -20,7 +20,7 @@ def healthz():
     """Check that the database answers; say which migration its schema is at."""
     engine = current_app.extensions["levain.engine"]
     try:
-        schema = current_revision(engine)
+        schema = current_migration(engine)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         current_app.logger.error("health check: the database does not answer: %s", reason)
@@ -28,7 +28,7 @@ def healthz():
         response.status_code = 503
     else:
         response = jsonify(
-            {"status": "ok", "database": "ok", "schema": schema, "schema_head": head_revision(engine)}
+            {"status": "ok", "database": "ok", "schema": schema, "schema_head": newest_migration()}
         )
     response.cache_control.no_store = True
     return response

@@ -12,7 +12,7 @@ from alembic.util import CommandError
 from flask import current_app
 from flask.cli import with_appcontext
 
-from recipes.schema import current_revision, downgrade_database, head_revision, known_revisions
+from recipes.schema import current_migration, downgrade_database, known_migrations, newest_migration
 
 from .common import run_domain_action
 
@@ -30,8 +30,8 @@ def db_group() -> None:
 @with_appcontext
 def current_command() -> None:
     """Print the migration the database is at, and whether it is the newest."""
-    current = run_domain_action(lambda: current_revision(_engine()))
-    head = head_revision(_engine())
+    current = run_domain_action(lambda: current_migration(_engine()))
+    head = newest_migration()
     if current is None:
         click.echo("none (run `levain init`)")
     else:
@@ -43,14 +43,14 @@ def current_command() -> None:
 @with_appcontext
 def downgrade_command(revision: str) -> None:
     """Take the schema back to REVISION (an earlier migration's id, or `base` for an empty database)."""
-    known = known_revisions(_engine())
+    known = known_migrations()
     if revision not in (*known, "base"):
         raise click.BadParameter(f"{revision!r} is no migration; known: {', '.join(known)} or base.")
     try:
         run_domain_action(lambda: downgrade_database(_engine(), revision))
     except CommandError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"The database is at {current_revision(_engine()) or 'base'}.")
+    click.echo(f"The database is at {current_migration(_engine()) or 'base'}.")
 
 
 COMMANDS = (db_group,)
