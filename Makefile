@@ -3,6 +3,8 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LEVAIN := $(VENV)/bin/levain
 PYBABEL := $(VENV)/bin/pybabel
+# The versions the suite passed with, which every install here takes (make constraints renews them).
+CONSTRAINTS := constraints.txt
 # The interface's message catalogues: the .po files are written by people, the .mo files built here.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -10,18 +12,18 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/message
 DOMAIN_ERRORS := LevainError Invalid NotFound Unauthorized Forbidden TooLarge EditConflict MergeConflict \
 	LicenceConflict
 
-.PHONY: run test bench lint clean messages
+.PHONY: run test bench lint clean messages constraints
 
 $(PYTHON):
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(PYTHON) setup.cfg pyproject.toml
-	$(PYTHON) -m pip install --quiet -e .
+$(VENV)/.installed: $(PYTHON) setup.cfg setup.py pyproject.toml $(CONSTRAINTS)
+	$(PYTHON) -m pip install --quiet --constraint $(CONSTRAINTS) -e '.[postgres,redis]'
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PYTHON) -m pip install --quiet -e '.[test]'
+	$(PYTHON) -m pip install --quiet --constraint $(CONSTRAINTS) -e '.[test]'
 	touch $@
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
@@ -43,6 +45,11 @@ messages: $(VENV)/.installed
 	$(PYBABEL) -q extract -F babel.cfg -k _l $(DOMAIN_ERRORS:%=-k %) --sort-by-file --project=Levain \
 		-o translations/messages.pot .
 	$(PYBABEL) -q update -i translations/messages.pot -d translations
+
+# Write down the versions installed now, once the whole suite passed with them.
+constraints: $(VENV)/.installed-test
+	{ echo "# The versions the whole suite passed with: make test and CI install these (make constraints)."; \
+	  $(PYTHON) -m pip freeze --exclude-editable; } > $(CONSTRAINTS)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

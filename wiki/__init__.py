@@ -7,14 +7,29 @@ modules and bound here; importing any module of this package has no side effect.
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
 from flask import Flask
 
-from . import api, auth, config, db, errors, i18n, search, security, views
+from . import (
+    api,
+    auth,
+    config,
+    db,
+    errors,
+    health,
+    i18n,
+    metrics,
+    search,
+    security,
+    serving,
+    static_files,
+    views,
+)
 from .cli import init_app as init_cli
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# The templates are installed inside the package (setup.cfg maps templates/ to wiki.templates).
+TEMPLATES_DIR = files("wiki.templates")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -28,13 +43,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     config.load(app, test_config)
     app.json.sort_keys = False  # answers keep the field order of the contract
+    serving.init_app(app)  # first: every later hook and log line has the request id and the client
     db.init_app(app)
+    metrics.init_app(app)
     auth.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    static_files.init_app(app)
     errors.init_app(app)
     search.init_app(app)
     views.init_app(app)
+    app.register_blueprint(health.bp)
     api.init_app(app)
     init_cli(app)
     return app

@@ -2,6 +2,9 @@
 
 ``from_prefixed_env("LEVAIN")`` turns ``LEVAIN_DATABASE_URL`` into ``DATABASE_URL`` and parses values
 as JSON where it can (``LEVAIN_SESSION_COOKIE_SECURE=true`` is a boolean).
+
+Settings are checked once loaded, so that a typo stops ``levain`` and the app at start-up with a
+``SettingError`` naming the variable and what it accepts, rather than failing later, request by request.
 """
 
 from __future__ import annotations
@@ -11,7 +14,17 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from limits import parse_many
+from limits.storage import SCHEMES as RATELIMIT_STORAGE_SCHEMES
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from recipes.community.policy import REVIEW_POLICIES
+from recipes.search.service import BACKENDS as SEARCH_BACKENDS
+
+DATABASE_BACKENDS = ("sqlite", "postgresql")
+# A rate-limit store that does not answer must not hold requests up: it is given up on quickly.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
 
 
 class DefaultConfig:
@@ -20,6 +33,10 @@ class DefaultConfig:
     REVIEW_POLICY = "new-accounts"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # An unreachable store: each process counts in memory meanwhile, and the limiter says so in the log.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    TRUSTED_PROXIES = 0  # how many reverse proxies in front set X-Forwarded-For and X-Forwarded-Proto
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -52,10 +69,74 @@ def load(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'levain.db'}"
     if not app.config.get("SEARCH_BACKEND"):
-        is_postgres = make_url(app.config["DATABASE_URL"]).get_backend_name() == "postgresql"
+        is_postgres = _database_backend(app.config["DATABASE_URL"]) == "postgresql"
         app.config["SEARCH_BACKEND"] = "postgres" if is_postgres else "whoosh"
+    check(app.config)
+    if _is_redis(app.config["RATELIMIT_STORAGE_URI"]):
+        chosen = app.config.get("RATELIMIT_STORAGE_OPTIONS", {})
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = REDIS_TIMEOUTS | chosen
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(instance)
+        if _database_backend(app.config["DATABASE_URL"]) == "postgresql":
+            app.logger.warning(
+                "LEVAIN_SECRET_KEY is not set: this server signs sessions with the key of its own instance "
+                "folder, so a visitor logged in on one server is logged out on another. Give every "
+                "server the same LEVAIN_SECRET_KEY."
+            )
+
+
+class SettingError(ValueError):
+    """A setting whose value Levain cannot use; the message names the variable and what it accepts."""
+
+    def __init__(self, key: str, value: object, accepted: str):
+        super().__init__(f"LEVAIN_{key} is {value!r}; accepted values: {accepted}.")
+
+
+def check(config: dict) -> None:
+    """Refuse, with a SettingError, any setting whose value Levain does not know."""
+    _check_choice(config, "REVIEW_POLICY", REVIEW_POLICIES)
+    _check_choice(config, "SEARCH_BACKEND", SEARCH_BACKENDS)
+    backend = _database_backend(config["DATABASE_URL"])
+    if backend not in DATABASE_BACKENDS:
+        raise SettingError("DATABASE_URL", config["DATABASE_URL"], "sqlite:///PATH or postgresql+psycopg://...")
+    if config["SEARCH_BACKEND"] == "postgres" and backend != "postgresql":
+        raise SettingError("SEARCH_BACKEND", "postgres", "whoosh (postgres needs a PostgreSQL database)")
+    scheme = str(config["RATELIMIT_STORAGE_URI"]).partition("://")[0]
+    if scheme not in RATELIMIT_STORAGE_SCHEMES:
+        accepted = ", ".join(f"{name}://..." for name in ("memory", "redis", "rediss", "memcached"))
+        raise SettingError("RATELIMIT_STORAGE_URI", config["RATELIMIT_STORAGE_URI"], accepted)
+    _check_rate_limit(config, "RATELIMIT_SAVES")
+    proxies = config["TRUSTED_PROXIES"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
+        raise SettingError("TRUSTED_PROXIES", proxies, "0, 1, 2 … (how many proxies are in front)")
+    for key, default in vars(DefaultConfig).items():
+        if isinstance(default, bool) and not isinstance(config[key], bool):
+            raise SettingError(key, config[key], "true, false")
+
+
+def _check_choice(config: dict, key: str, choices: tuple[str, ...]) -> None:
+    if config[key] not in choices:
+        raise SettingError(key, config[key], ", ".join(choices))
+
+
+def _check_rate_limit(config: dict, key: str) -> None:
+    if key not in config:
+        return
+    try:
+        parse_many(str(config[key]))
+    except ValueError:
+        raise SettingError(key, config[key], "a rate such as '30 per minute' or '100/hour'") from None
+
+
+def _database_backend(url: str) -> str | None:
+    try:
+        return make_url(url).get_backend_name()
+    except ArgumentError:
+        return None
+
+
+def _is_redis(uri: str) -> bool:
+    return uri.partition("://")[0].split("+")[0] in ("redis", "rediss", "valkey", "valkeys")
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
 from flask import Flask, Response, request
 from flask_babel import Babel, gettext
@@ -13,8 +13,9 @@ from . import formatting
 
 LANGUAGES = ("fr", "en")
 LANGUAGE_COOKIE = "levain_lang"
-# The catalogues: messages.po in the repository, messages.mo compiled from it by the build (make).
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+# The catalogues, installed as wiki.translations: messages.mo compiled from messages.po by the build
+# (setup.py for a wheel, make for a working copy).
+TRANSLATIONS_DIR = files("wiki.translations")
 
 babel = Babel()
 

@@ -267,7 +267,7 @@ URL_ATTRIBUTES = {
     "background",
 }
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "livescript:", "data:text/html")
-STATIC_SCRIPT = re.compile(r'<script src="/static/[\w./-]+"( (defer|type="module"))*></script>')
+STATIC_SCRIPT = re.compile(r'<script src="/static/[\w./-]+(\?v=\w+)?"( (defer|type="module"))*></script>')
 
 
 class DangerScanner(HTMLParser):

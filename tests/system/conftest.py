@@ -121,21 +121,37 @@ def _ready_site(site: Site):
 
 
 class Server:
-    """gunicorn serving the site with ``WORKERS`` sync workers, in a process group of its own."""
+    """gunicorn serving the site with ``WORKERS`` sync workers, in a process group of its own.
 
-    def __init__(self, site: Site, log: Path):
+    ``options`` go on gunicorn's command line before the app (``--config`` …); ``settings`` are
+    environment variables added to the site's.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        log: Path,
+        *,
+        workers: int = WORKERS,
+        options: tuple[str, ...] = (),
+        settings: dict | None = None,
+    ):
         self.site = site
         self.log = log
         self.port = free_port()
+        self.workers = workers
+        self.options = options
+        self.settings = settings or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [str(BIN / "gunicorn"), "--chdir", str(REPO_ROOT), "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(WORKERS), "--timeout", str(REQUEST_TIMEOUT_SECONDS), "wsgi:app"]
+        command = [str(BIN / "gunicorn"), "--chdir", str(REPO_ROOT), *self.options]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
+        command += ["--timeout", str(REQUEST_TIMEOUT_SECONDS), "wsgi:app"]
         with open(self.log, "ab") as log_file:
             self.process = subprocess.Popen(
                 command,
-                env=self.site.environment(),
+                env=self.site.environment() | self.settings,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

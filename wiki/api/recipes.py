@@ -27,6 +27,7 @@ from recipes.models import Recipe, Revision
 from ..auth import current_domain_user
 from ..db import get_session
 from ..markdown import mark_missing_links, render_markdown, wikilink_targets
+from ..metrics import count_merged_edit
 from ..security import limit_saves
 from .common import (
     acting_user,
@@ -74,6 +75,8 @@ def _saved_answer(outcome: SaveOutcome):
     """200 with the recipe after a save, or 202 when the new revision awaits review."""
     if outcome.revision.status == "pending":
         return jsonify({"status": "pending", "revision": outcome.revision.number}), 202
+    if outcome.merged and outcome.changed:
+        count_merged_edit()
     return recipe_answer(outcome.recipe, changed=outcome.changed, merged=outcome.merged)
 
 

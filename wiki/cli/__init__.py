@@ -6,19 +6,29 @@ commands never import one another. Each command calls the domain through ``commo
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import accounts, exchange, instance, mediawiki, search
+from . import accounts, database, exchange, instance, mediawiki, search
 
-COMMAND_MODULES = (instance, accounts, search, exchange, mediawiki)
+COMMAND_MODULES = (instance, database, accounts, search, exchange, mediawiki)
 
 
 def main() -> None:
     """Entry point of the ``levain`` console script."""
-    from .. import create_app
+    FlaskGroup(create_app=_create_checked_app, add_default_commands=True, add_version_option=False)()
 
-    FlaskGroup(create_app=create_app, add_default_commands=True, add_version_option=False)()
+
+def _create_checked_app() -> Flask:
+    """The app, or the setting that prevents it as one line and exit code 1 (no traceback)."""
+    from .. import create_app
+    from ..config import SettingError
+
+    try:
+        return create_app()
+    except SettingError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def init_app(app: Flask) -> None:

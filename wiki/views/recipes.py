@@ -35,6 +35,7 @@ from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import STATUS_BY_CODE, database_failure_answer
 from ..markdown import render_markdown
+from ..metrics import count_merged_edit
 from ..security import limit_saves
 from .common import (
     contents_of,
@@ -145,6 +146,7 @@ def _saved(outcome: editing.SaveOutcome):
     elif outcome.revision.status == "pending":
         flash(_("Your edit was saved; it will be shown once a moderator has reviewed it."))
     elif outcome.merged:
+        count_merged_edit()
         flash(_("Your edit was merged with the changes saved in the meantime."))
     else:
         flash(_("Saved as revision %(number)s.", number=outcome.revision.number))

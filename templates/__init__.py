@@ -1,0 +1,1 @@
+"""The Jinja templates, one folder per area; installed as the package ``wiki.templates``."""
