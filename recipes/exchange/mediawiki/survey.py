@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import mwxml
+
 from .links import Site
 from .reading import open_export
 from .wikitext import redirect_target
@@ -56,7 +58,7 @@ def survey_export(path: str | Path) -> Survey:
         return Survey(reader.site, tuple(pages))
 
 
-def author_name(revision) -> str | None:
+def author_name(revision: mwxml.Revision) -> str | None:
     """The account a revision was saved by, or None for a visitor's address or a hidden name."""
     user = revision.user
     if user is None or user.id is None or not user.text:
