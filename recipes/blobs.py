@@ -18,7 +18,7 @@ import threading
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, select
@@ -33,6 +33,8 @@ from .models import Blob
 DELTA_WORTH_RATIO = 0.2
 # zlib's window: a preset dictionary longer than this only helps with its last 32 KiB.
 ZLIB_WINDOW = 32 * 1024
+# Ids a query looks up at once (SQLite allows 32,766 parameters, PostgreSQL 65,535).
+_IDS_PER_QUERY = 500
 # Characters (text and HTML) of loaded blobs a process keeps per database: a few thousand recipes.
 BLOB_CACHE_CHARS = 16 * 1024 * 1024
 
@@ -81,6 +83,35 @@ def store_blob(session: Session, text: str, render: Callable[[str], str], hint: 
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(table).values(**row).on_conflict_do_nothing(index_elements=["id"]))
     return new_id
+
+
+def store_blobs(
+    session: Session, texts: Sequence[str], render: Callable[[str], str], hint: str | None = None
+) -> list[str]:
+    """Store texts that follow one another (the revisions of one history) and return their ids.
+
+    Each is stored as ``store_blob`` would, each new one tried as a delta of the whole base of the
+    one before it (the first, of ``hint``'s), but in two statements for them all: one to find those
+    already stored, one to insert the others. The Markdown is rendered only for new blobs.
+    """
+    ids = [blob_id(text) for text in texts]
+    stored = set()
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = ids[start : start + _IDS_PER_QUERY]
+        stored.update(session.scalars(select(Blob.id).where(Blob.id.in_(chunk))))
+    base = _whole_base(session, hint)
+    rows: dict[str, dict] = {}
+    for text, new_id in zip(texts, ids, strict=True):
+        if new_id in stored or new_id in rows:
+            continue
+        row = rows[new_id] = _encode(new_id, text, render(text), base)
+        if row["base_id"] is None:
+            base = Blob(**row)
+    if rows:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = insert(Blob.__table__).on_conflict_do_nothing(index_elements=["id"])
+        session.execute(statement, list(rows.values()))
+    return ids
 
 
 def _whole_base(session: Session, hint: str | None) -> Blob | None:

@@ -103,6 +103,11 @@ def _claim_heading_id(env: MutableMapping[str, Any], text: str) -> str:
 
 # --- Renderer ---------------------------------------------------------------------------
 
+# Lines made only of table tags: <table>, <caption>, <tr>, <th colspan="2"> … and their end tags.
+_TABLE_SKELETON = re.compile(
+    r'\s*(?:</?(?:table|caption|thead|tbody|tfoot|tr|th|td)(?:\s+(?:colspan|rowspan)="\d{1,3}")*\s*>\s*)+'
+)
+
 
 def _attributes(attrs: dict[str, str]) -> str:
     return "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in attrs.items())
@@ -139,6 +144,14 @@ class LevainRenderer(mistune.HTMLRenderer):
         anchor = _claim_heading_id(state.env, _plain_text(inner))
         tag = f"h{int(token['attrs']['level'])}"
         return f"<{tag}{_attributes({'id': anchor})}>{inner}</{tag}>\n"
+
+    def block_html(self, html: str) -> str:
+        # Raw HTML is shown as text, but for the bare tags of a table whose cells Markdown tables
+        # cannot hold (spans, lists, paragraphs): their cells' content, between blank lines, is
+        # Markdown again. Nothing but those tags and their spans passes, and nh3 checks the whole.
+        if _TABLE_SKELETON.fullmatch(html):
+            return html.strip() + "\n"
+        return super().block_html(html)
 
     def table_cell(self, text: str, align: str | None = None, head: bool = False) -> str:
         # A class instead of mistune's style="text-align:..." keeps style attributes out of
@@ -192,13 +205,13 @@ def wikilinks(md: mistune.Markdown) -> None:
 _MARKDOWN = mistune.create_markdown(
     escape=True,
     renderer=LevainRenderer(),
-    plugins=["table", "footnotes", "task_lists", "strikethrough", "url", wikilinks],
+    plugins=["table", "footnotes", "task_lists", "strikethrough", "url", "def_list", wikilinks],
 )
 
 # Exactly what mistune and the plugins above produce; anything else is dropped (text kept).
 _ALLOWED_TAGS = set(
     "p h1 h2 h3 h4 h5 h6 a img br hr em strong del code pre blockquote sup"
-    " ul ol li input section table thead tbody tr th td".split()
+    " ul ol li input section table caption thead tbody tr th td dl dt dd".split()
 )
 _HEADING_ATTRIBUTES = {f"h{level}": {"id"} for level in range(1, 7)}
 _ALLOWED_ATTRIBUTES = {
@@ -210,6 +223,8 @@ _ALLOWED_ATTRIBUTES = {
     "sup": {"id"},
     "input": {"checked"},
     "code": {"class"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
 }
 _ALLOWED_CLASSES = {
     "a": {"wikilink", "footnote"},

@@ -10,11 +10,11 @@ import hashlib
 import re
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from recipes.database import begin_write
+from recipes.database import begin_write, write_transaction
 from recipes.errors import Invalid, NotFound
 from recipes.models import ROLES, ApiToken, User
 
@@ -45,8 +45,13 @@ def validate_role(role: str) -> str:
 
 
 def find_user(session: Session, name: str) -> User | None:
-    """Return the user with this name, compared without regard to case."""
-    return session.scalar(select(User).where(func.lower(User.name) == name.strip().lower()))
+    """Return the user with this name, compared without regard to case.
+
+    SQLite's ``lower`` leaves letters outside ASCII as they are ("Éric"): the name as written
+    is looked up as well.
+    """
+    name = name.strip()
+    return session.scalar(select(User).where(or_(User.name == name, func.lower(User.name) == name.lower())))
 
 
 def get_user(session: Session, name: str) -> User:
@@ -73,6 +78,15 @@ def create_user(
     )
     session.add(user)
     session.commit()
+    return user
+
+
+def set_password(session: Session, name: str, password: str) -> User:
+    """Give an account a new password (an imported account can log in from then on)."""
+    password = validate_password(password)
+    with write_transaction(session):
+        user = get_user(session, name)
+        user.password_hash = generate_password_hash(password, method="scrypt")
     return user
 
 

@@ -9,6 +9,7 @@ Glossary:
 - *forward reference*: a key naming a row that comes later in the file (a recipe's head revision),
   written once the whole file is read (``references``).
 - *backup*: a consistent copy of the database file, made while the wiki runs (SQLite only).
+- *MediaWiki import*: the pages of a MediaWiki export, with their history (``mediawiki``).
 
 May import: the ground modules of ``recipes`` and every group but ``demo``.
 """
@@ -16,14 +17,18 @@ May import: the ground modules of ``recipes`` and every group but ``demo``.
 from .backup import BackupUnsupported, backup_database
 from .export import ExportReport, export_wiki
 from .importer import ImportReport, import_wiki
+from .mediawiki import ExportRefused, MediaWikiReport, import_mediawiki
 from .records import ImportRefused
 
 __all__ = [
     "BackupUnsupported",
+    "ExportRefused",
     "ExportReport",
     "ImportRefused",
     "ImportReport",
+    "MediaWikiReport",
     "backup_database",
     "export_wiki",
+    "import_mediawiki",
     "import_wiki",
 ]

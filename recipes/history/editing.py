@@ -15,6 +15,7 @@ fork or sync revision records the parent revision it took in (``upstream_revisio
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -41,14 +42,17 @@ from recipes.queries import get_revision
 from recipes.slugs import MAX_SLUG_LENGTH, slugify
 
 
-def unique_slug(session: Session, title: str) -> str:
-    """The slug of a title (or of a slug), numbered ``-2``, ``-3`` … when taken, never too long."""
+def unique_slug(session: Session, title: str, also_taken: Collection[str] = ()) -> str:
+    """The slug of a title (or of a slug), numbered ``-2``, ``-3`` … when taken, never too long.
+
+    ``also_taken``: slugs promised to recipes not saved yet (an import choosing them beforehand).
+    """
     base = slugify(title)
     taken = set(
         session.scalars(select(Recipe.slug).where(Recipe.slug.like(f"{base[: MAX_SLUG_LENGTH - 20]}%")))
     )
     candidate, n = base, 2
-    while candidate in taken:
+    while candidate in taken or candidate in also_taken:
         suffix = f"-{n}"
         candidate = base[: MAX_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
         n += 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, aliased
@@ -108,17 +109,19 @@ def append_revision(
     blob_hint: str | None = None,
     upstream_revision_id: int | None = None,
     status: str = "approved",
+    created_at: datetime | None = None,
 ) -> Revision:
     """Insert the next revision on top of ``head`` and move the recipe's head to it (compare-and-set).
 
     ``upstream_revision_id`` is the merge record of a fork: the parent revision this one took in.
     A revision of ``status`` "pending" moves the head only: readers keep the published revision (and
-    its title) until a moderator approves it (``recipes.moderation.review``).
+    its title) until a moderator approves it (``recipes.moderation.review``). ``created_at`` is when
+    the revision was written, when that is not now (a revision imported from another wiki).
     """
     blob = store_blob(session, body, render, hint=blob_hint or (head.blob_id if head else None))
     base_number = head.number if head else 0
     published = status == "approved"
-    _move_head(session, recipe, base_number, title if published else recipe.title)
+    _move_head(session, recipe, base_number, title if published else recipe.title, created_at or utcnow())
     previous_size = head.size if head else 0
     revision = Revision(
         recipe_id=recipe.id,
@@ -133,10 +136,11 @@ def append_revision(
         size=len(body),
         size_delta=len(body) - previous_size,
         upstream_revision_id=upstream_revision_id,
+        **({"created_at": created_at} if created_at is not None else {}),
     )
     session.add(revision)
     session.flush()
-    record_revision_change(session, revision, recipe, author)
+    record_revision_change(session, revision, recipe, author, at=created_at)
     pointers = {"head_revision_id": revision.id}
     if published:
         pointers["published_revision_id"] = revision.id
@@ -152,7 +156,7 @@ def append_revision(
     return revision
 
 
-def _move_head(session: Session, recipe: Recipe, base_number: int, title: str) -> None:
+def _move_head(session: Session, recipe: Recipe, base_number: int, title: str, at: datetime) -> None:
     """Number the recipe's head ``base_number + 1`` if it still is ``base_number`` (compare-and-set).
 
     Under the row lock the head cannot move between a writer's read and this update: a miss means a
@@ -161,7 +165,7 @@ def _move_head(session: Session, recipe: Recipe, base_number: int, title: str) -
     moved = session.execute(
         update(Recipe)
         .where(Recipe.id == recipe.id, Recipe.head_number == base_number)
-        .values(head_number=base_number + 1, updated_at=utcnow(), title=title)
+        .values(head_number=base_number + 1, updated_at=at, title=title)
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:

@@ -14,6 +14,7 @@ Glossary:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -73,10 +74,12 @@ def record_change(
     summary: str = "",
     target_user: User | None = None,
     reason: str = "",
+    at: datetime | None = None,
 ) -> Change:
     """Add one change to recent changes (flushed; the caller's transaction commits it).
 
-    A moderation action is written to the audit log as well, with its reason.
+    A moderation action is written to the audit log as well, with its reason. ``at`` is when it
+    happened, when that is not now (a revision imported from another wiki).
     """
     if type not in CHANGE_TYPES:
         raise ValueError(f"unknown change type {type!r}")
@@ -87,6 +90,7 @@ def record_change(
         user_id=user.id if user else None,
         target_user_id=target_user.id if target_user else None,
         summary=summary[:500],
+        **({"created_at": at} if at is not None else {}),
     )
     session.add(change)
     session.flush()
@@ -105,7 +109,9 @@ def record_change(
     return change
 
 
-def record_revision_change(session: Session, revision: Revision, recipe: Recipe, author: User) -> Change:
+def record_revision_change(
+    session: Session, revision: Revision, recipe: Recipe, author: User, *, at: datetime | None = None
+) -> Change:
     """Record the change a new revision makes, typed by the revision's kind."""
     return record_change(
         session,
@@ -114,6 +120,7 @@ def record_revision_change(session: Session, revision: Revision, recipe: Recipe,
         recipe=recipe,
         revision=revision,
         summary=revision.summary,
+        at=at,
     )
 
 

@@ -4,6 +4,8 @@
   *redirect* (``RecipeRedirect``), so that old addresses and wiki links still lead to the recipe;
   lineage is by id and follows by itself. A new title is a new revision (kind ``rename``) with the
   same text, so that later edits keep it.
+- *old address*: any slug that leads to a recipe (``add_old_address``), such as a page that redirected
+  to it on a wiki it was imported from.
 - *delete*: a moderator hides a recipe from readers, lists and search; its history, lineage and
   variants stay, and *restore* brings it back. Both are recorded in recent changes and the audit log.
 """
@@ -68,12 +70,24 @@ def _readdress(session: Session, recipe: Recipe, target: str, old_title: str) ->
         session.add(RecipeRedirect(slug=recipe.slug, recipe_id=recipe.id))
     # Wiki links name a recipe by its title: a link to the old title leads here too, if that is free.
     title_slug = slugify(old_title)
-    if title_slug not in (recipe.slug, target) and not (
-        _in_use(session, Recipe.slug, title_slug) or _in_use(session, RecipeRedirect.slug, title_slug)
-    ):
-        session.add(RecipeRedirect(slug=title_slug, recipe_id=recipe.id))
+    if title_slug != target:
+        add_old_address(session, recipe, title_slug)
     recipe.slug = target
     session.flush()
+
+
+def add_old_address(session: Session, recipe: Recipe, slug: str) -> bool:
+    """Make ``slug`` a former address of the recipe, if no recipe or former address has it already.
+
+    Return whether it was added (in the caller's write transaction).
+    """
+    if not slug or slug == recipe.slug or _in_use(session, Recipe.slug, slug):
+        return False
+    if _in_use(session, RecipeRedirect.slug, slug):
+        return False
+    session.add(RecipeRedirect(slug=slug, recipe_id=recipe.id))
+    session.flush()
+    return True
 
 
 def _in_use(session: Session, column, slug: str) -> bool:

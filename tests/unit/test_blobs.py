@@ -2,7 +2,7 @@
 
 import random
 
-from recipes.blobs import blob_id, load_blob, store_blob, stored_size
+from recipes.blobs import blob_id, load_blob, store_blob, store_blobs, stored_size
 from recipes.models import Blob
 
 WORDS = "atelier voisins copie libre carte réseau jardin graines outils café réparer fête commun".split()
@@ -59,3 +59,22 @@ def test_an_unrelated_text_is_stored_whole(session, render):
     base = store_blob(session, paragraphs(40), render)
     other = store_blob(session, "Tout autre chose, sans rapport.\n" * 3, render, hint=base)
     assert session.get(Blob, other).base_id is None
+
+
+def test_a_history_of_texts_is_stored_at_once_as_each_would_be(session):
+    calls = []
+
+    def render(text):
+        calls.append(text)
+        return f"<p>{text}</p>"
+
+    history = [paragraphs(40, variant) for variant in (0, 1, 1, 2, 0)]
+    first = store_blob(session, history[0], render)
+    ids = store_blobs(session, history, render, hint=first)
+    assert ids == [blob_id(text) for text in history]
+    assert calls == [history[0], history[1], history[3]], "each new text is rendered once"
+    assert [load_blob(session, id_).text for id_ in ids] == history
+    rows = {blob.id: blob for blob in session.query(Blob)}
+    assert rows[ids[1]].base_id == rows[ids[3]].base_id == first, "new texts are deltas of a whole base"
+    assert stored_size(session, ids[1:2]) < stored_size(session, ids[:1]) / 5
+    assert store_blobs(session, history, render) == ids and len(calls) == 3

@@ -100,6 +100,41 @@ def test_lists_nested_and_numbered() -> None:
     assert '<ol start="3">' in rendered
 
 
+def test_definition_lists() -> None:
+    rendered = render_markdown("Levain\n: farine et eau fermentées\n\nPâton\n: la pâte façonnée\n")
+    assert rendered == (
+        "<dl>\n<dt>Levain</dt>\n<dd>farine et eau fermentées</dd>\n"
+        "<dt>Pâton</dt>\n<dd>la pâte façonnée</dd>\n</dl>\n"
+    )
+
+
+def test_a_table_of_bare_tags_keeps_its_spans_and_its_cells_are_markdown() -> None:
+    source = (
+        '<table>\n<caption>\n\nLe planning\n\n</caption>\n<tr>\n<th colspan="2">\n\nLe **matin**\n\n</th>\n'
+        '</tr>\n<tr>\n<td rowspan="2">\n\n- accueil\n- café\n\n</td>\n</tr>\n</table>\n'
+    )
+    rendered = render_markdown(source)
+    assert "<caption>\n<p>Le planning</p>\n</caption>" in rendered
+    assert '<th colspan="2">\n<p>Le <strong>matin</strong></p>\n</th>' in rendered
+    assert '<td rowspan="2">\n<ul>\n<li>accueil</li>' in rendered
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<table onclick="alert(1)">\n<tr>\n<td>\n\nx\n\n</td>\n</tr>\n</table>',
+        '<td style="color:red" colspan="2">\n\nx\n\n</td>',
+        "<table>\n<script>alert(1)</script>\n</table>",
+        '<tr><td colspan="2"><img src=x onerror=alert(1)></td></tr>',
+        '<td colspan="99999">',
+    ],
+)
+def test_table_tags_with_anything_more_stay_text(source: str) -> None:
+    rendered = render_markdown(source)
+    assert_harmless(rendered)
+    assert not re.search(r"<(table|tr|td|script|img)\b", rendered)
+
+
 def test_task_lists_are_disabled_checkboxes() -> None:
     rendered = render_markdown("- [x] acheter la farine\n- [ ] pétrir\n")
     checked, unchecked = re.findall(r"<input[^>]*>", rendered)
@@ -371,7 +406,8 @@ MARKDOWN_PIECES = st.sampled_from(
         " ", "#", "*", "- ", "> ", "[^1]", "[^1]: ", "[r]: ", "~~", "&#", "&#x6A;", "&#106;",
         "&colon;", "%3A", "%0A", "\x00", "javascript:", "JaVaScRiPt:", "vbscript:", "data:",
         "https://", "mailto:", "onerror=", "onload=", " onmouseover=", "alert(1)", "<script>",
-        "<img src=x ", "<svg", "style=", "| a | b |\n|:-|-:|\n",
+        "<img src=x ", "<svg", "style=", "| a | b |\n|:-|-:|\n", "<table>\n", '<td colspan="2">\n',
+        "</td>\n", "\n\n", "\n: ",
     ]
 )
 # fmt: on

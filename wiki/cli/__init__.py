@@ -10,9 +10,9 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import accounts, database, exchange, instance, search
+from . import accounts, database, exchange, instance, mediawiki, search
 
-COMMAND_MODULES = (instance, database, accounts, search, exchange)
+COMMAND_MODULES = (instance, database, accounts, search, exchange, mediawiki)
 
 
 def main() -> None:

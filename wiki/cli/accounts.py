@@ -1,4 +1,4 @@
-"""``levain user add|role|token`` and ``levain region add``: accounts and regions from the command line."""
+"""``levain user add|password|role|token``, ``levain region add``: accounts and regions, by command."""
 
 from __future__ import annotations
 
@@ -30,6 +30,16 @@ def user_add(name: str, email: str | None, role: str, password: str) -> None:
         lambda: accounts.create_user(get_session(), name, password, email=email, role=role)
     )
     click.echo(f"Created {user.name} ({user.role}).")
+
+
+@user_group.command("password")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def user_password(name: str, password: str) -> None:
+    """Give an account a new password (accounts imported without one can then log in)."""
+    user = run_domain_action(lambda: accounts.set_password(get_session(), name, password))
+    click.echo(f"{user.name} has a new password.")
 
 
 @user_group.command("role")
