@@ -123,6 +123,7 @@ def fork(slug: str):
         render=render_markdown,
         title=data.get("title"),
         new_slug=data.get("slug"),
+        licence=data.get("licence"),
     )
     return created_answer(outcome.recipe)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from .openapi_schemas import (
+    LICENCE,
     LIMIT,
     NAME_PATH,
     NUMBER,
@@ -54,6 +55,7 @@ def recipe_paths() -> dict[str, Schema]:
                         "tags": TAGS,
                         "language": {"enum": ["fr", "en"]},
                         "summary": TEXT,
+                        "licence": LICENCE,
                     },
                 ),
             ),
@@ -62,15 +64,26 @@ def recipe_paths() -> dict[str, Schema]:
             "parameters": [SLUG_PATH],
             "get": operation("Read a recipe as readers see it", {"200": answer(ref("Recipe"))}),
             "put": write(
-                "Save a new revision on top of base_revision, merged when edits do not overlap",
+                "Save a new revision on top of base_revision, merged when edits do not overlap; "
+                "or change the licence (moderators, as the current licence permits)",
                 {
                     "200": answer(ref("SavedRecipe")),
                     "202": answer(ref("Pending"), "Saved, waiting for review"),
                 },
-                obj(
-                    {"body": TEXT, "summary": TEXT, "base_revision": REVISION_NUMBER},
-                    {"title": TEXT, "tags": TAGS, "upstream_revision": REVISION_NUMBER},
-                ),
+                {
+                    "anyOf": [
+                        obj(
+                            {"body": TEXT, "summary": TEXT, "base_revision": REVISION_NUMBER},
+                            {
+                                "title": TEXT,
+                                "tags": TAGS,
+                                "upstream_revision": REVISION_NUMBER,
+                                "licence": LICENCE,
+                            },
+                        ),
+                        obj({"licence": LICENCE}, {"summary": TEXT}),
+                    ]
+                },
                 extra=("409",),
             ),
         },
@@ -128,7 +141,15 @@ def lineage_paths() -> dict[str, Schema]:
             "post": write(
                 "Fork a recipe into a region",
                 {"201": answer(ref("Recipe"), "Created")},
-                obj({"region": SLUG}, {"title": TEXT, "slug": SLUG}),
+                obj({"region": SLUG}, {"title": TEXT, "slug": SLUG, "licence": LICENCE}),
+                extra=("409",),
+            ),
+        },
+        "/recipes/{slug}/attribution": {
+            "parameters": [SLUG_PATH],
+            "get": operation(
+                "The credit to paste under a copied or printed recipe: title, authors, source, licence",
+                {"200": answer(ref("Attribution"))},
             ),
         },
         "/recipes/{slug}/lineage": {

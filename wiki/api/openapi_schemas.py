@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from recipes.licences.rules import LICENCES
+
 Schema = dict[str, Any]
 
 
@@ -38,6 +40,18 @@ OPS = {
     "items": {"type": "array", "items": {"type": ["integer", "string"]}, "minItems": 2, "maxItems": 2},
 }
 CONFLICT = obj({"base": TEXT, "ours": TEXT, "theirs": TEXT})
+LICENCE = {"enum": list(LICENCES), "description": "SPDX identifier"}
+AUTHORS = {"type": "array", "items": TEXT, "description": "everyone with an approved revision, by first"}
+CREDIT = obj(
+    {
+        "slug": SLUG,
+        "title": TEXT,
+        "region": nullable(SLUG),
+        "revision": nullable(NUMBER),
+        "licence": LICENCE,
+        "authors": AUTHORS,
+    }
+)
 
 SCHEMAS: dict[str, Schema] = {
     "Error": obj(
@@ -55,6 +69,7 @@ SCHEMAS: dict[str, Schema] = {
             "region": nullable(SLUG),
             "tags": {"type": "array", "items": TEXT},
             "language": {"enum": ["fr", "en"]},
+            "licence": LICENCE,
             "revision": nullable(NUMBER),
             "parent": nullable(obj({"slug": SLUG, "revision": NUMBER})),
             "created_at": TIME,
@@ -62,7 +77,20 @@ SCHEMAS: dict[str, Schema] = {
         },
         {"head_revision": NUMBER},
     ),
-    "Recipe": {"allOf": [ref("RecipeSummary"), obj({"body": TEXT, "html": TEXT})]},
+    "Recipe": {
+        "allOf": [
+            ref("RecipeSummary"),
+            obj(
+                {
+                    "body": TEXT,
+                    "html": TEXT,
+                    "authors": AUTHORS,
+                    "attribution": {"type": "array", "items": CREDIT},
+                }
+            ),
+        ]
+    },
+    "Attribution": obj({"text": TEXT, "html": TEXT}),
     "SavedRecipe": {
         "allOf": [ref("Recipe"), obj({}, {"changed": {"type": "boolean"}, "merged": {"type": "boolean"}})]
     },

@@ -22,10 +22,13 @@ from recipes.errors import EditConflict
 from recipes.history import editing
 from recipes.history.diffing import diff_ops
 from recipes.history.revisions import SaveOutcome
+from recipes.licences.attribution import attribution
 from recipes.models import Recipe, Revision
+from recipes.moderation import relicensing
 
 from ..auth import current_domain_user
 from ..db import get_session
+from ..licensing import credit_dict
 from ..markdown import mark_missing_links, render_markdown, wikilink_targets
 from ..metrics import count_merged_edit
 from ..security import limit_saves
@@ -46,13 +49,18 @@ bp = Blueprint("api_recipes", __name__)
 
 
 def recipe_answer(recipe: Recipe, status: int = 200, **extra):
-    """The recipe as readers see it (published revision), with ``extra`` fields.
+    """The recipe as readers see it (published revision), with its authors and attribution chain,
+    and ``extra`` fields.
 
     A recipe not yet published exists only for its author and reviewers, who get its first revision.
     """
+    session = get_session()
     shown = recipe.published_revision or shown_revision(current_domain_user(), recipe)
-    content = queries.revision_content(get_session(), shown)
-    return jsonify({**recipe_dict(recipe, content), **extra}), status
+    content = queries.revision_content(session, shown)
+    credits = attribution(session, recipe)
+    chain = [credit_dict(credit) for credit in credits.chain]
+    answer = {**recipe_dict(recipe, content), "authors": credits.itself.authors, "attribution": chain}
+    return jsonify({**answer, **extra}), status
 
 
 def created_answer(recipe: Recipe, revision: Revision | None = None):
@@ -110,6 +118,8 @@ def create_recipe():
         language=data.get("language"),
         region=optional_slug(data, "region"),
         review_policy=current_app.config["REVIEW_POLICY"],
+        licence=data.get("licence"),
+        offered_licences=current_app.config["LICENCES"],
     )
     return created_answer(outcome.recipe, outcome.revision)
 
@@ -123,9 +133,19 @@ def get_recipe(slug: str):
 @bp.put("/recipes/<slug>")
 @limit_saves
 def update_recipe(slug: str):
-    """Save a new text of a recipe edited from ``base_revision``."""
+    """Save a new text of a recipe edited from ``base_revision``; or, for moderators, change its licence."""
     author = acting_user()
     data = json_object()
+    if "licence" in data:
+        recipe = relicensing.relicense_recipe(
+            get_session(),
+            checked_slug(slug),
+            moderator=author,
+            licence=data["licence"],
+            reason=data.get("summary") or "",
+        )
+        if "body" not in data:
+            return recipe_answer(recipe, changed=False, merged=False)
     base_revision = whole_number(required(data, "base_revision"), "base_revision")
     upstream = data.get("upstream_revision")
     upstream_revision = None if upstream is None else whole_number(upstream, "upstream_revision")
