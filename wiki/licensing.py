@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from recipes.licences.attribution import Attribution, Credit
-from recipes.licences.rules import LICENCES, name
+from recipes.licences.rules import LICENCES, may_adapt, name
 
 from .api.serializers import iso_time
 
@@ -102,4 +102,4 @@ def _creative_work(credit: Credit, chain: list[Credit]) -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     # A global rather than a context value: macros imported by other templates see globals only.
-    app.jinja_env.globals["licences"] = LICENCES
+    app.jinja_env.globals.update(licences=LICENCES, may_adapt=may_adapt)
