@@ -102,4 +102,5 @@ def _creative_work(credit: Credit, chain: list[Credit]) -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     # A global rather than a context value: macros imported by other templates see globals only.
-    app.jinja_env.globals.update(licences=LICENCES, may_adapt=may_adapt)
+    names = {spdx: known.name for spdx, known in LICENCES.items()}
+    app.jinja_env.globals.update(licences=LICENCES, licence_names=names, may_adapt=may_adapt)

@@ -222,6 +222,7 @@ def lineage_paths() -> dict[str, Schema]:
                     "region": SLUG,
                     "tag": TEXT,
                     "language": {"enum": ["fr", "en"]},
+                    "licence": LICENCE,
                     "limit": LIMIT,
                     "page": {"type": "integer", "minimum": 1},
                 },

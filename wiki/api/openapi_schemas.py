@@ -186,7 +186,11 @@ SCHEMAS: dict[str, Schema] = {
                 {
                     "region": {"type": "object", "additionalProperties": NUMBER},
                     "tag": {"type": "object", "additionalProperties": NUMBER},
-                }
+                },
+                {
+                    "language": {"type": "object", "additionalProperties": NUMBER},
+                    "licence": {"type": "object", "additionalProperties": NUMBER},
+                },
             ),
         }
     ),

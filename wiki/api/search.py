@@ -26,7 +26,7 @@ bp = Blueprint("api_search", __name__)
 @bp.get("/search")
 @limiter.limit(SEARCH_RATE_LIMIT)
 def search():
-    """Search the recipes: ``q``, ``region``, ``tag``, ``language``, ``sort``, ``limit``, ``page``."""
+    """Search the recipes: ``q``, by ``region``, ``tag``, ``language``, ``licence``; sorted, paged."""
     results = search_recipes(get_session(), get_index(), request_from_args())
     return jsonify(results_dict(results))
 
