@@ -11,7 +11,8 @@ Glossary:
   of a range of base lines (possibly empty: an insertion) by other lines (possibly none: a deletion).
 - **refinement**: base with ours' line edits and theirs' line edits applied together. It exists only
   when no replacement of one side touches (overlaps or borders) a replacement of the other, none
-  covers a line the other side modified, and lines modified on both sides merge word by word.
+  covers a line the other side modified or adds a copy of it beside it, and lines modified on both
+  sides merge word by word.
 
 A line break is never common ground here: a blank line filled in, or a line split or joined, is a
 replacement of whole lines, so that the same line added on both sides around a changed blank line is
@@ -65,7 +66,8 @@ def refine(conflict: Conflict, deadline: float) -> str | None:
     theirs_edits = [edit for edit in theirs_edits if edit not in made_by_ours]  # the same edit, once
     if ending is None or _replacements_touch(ours_edits, theirs_edits):
         return None
-    if _covers_a_modified_line(ours_edits, theirs_edits) or _covers_a_modified_line(theirs_edits, ours_edits):
+    disturbed = _disturbs_a_modified_line(ours_edits, theirs_edits, base)
+    if disturbed or _disturbs_a_modified_line(theirs_edits, ours_edits, base):
         return None
     merged = _applied(base, ours_edits, theirs_edits, deadline)
     return merged.removesuffix("\n") if merged is not None and ending else merged
@@ -100,6 +102,13 @@ def _same_line_edited(old: str, new: str) -> bool:
     return bool(_words(old) & _words(new))
 
 
+def _alike(line: str, other: str) -> bool:
+    """Whether most words of the shorter line are in the other one (a copy, perhaps edited)."""
+    words, other_words = _words(line), _words(other)
+    fewest = min(len(words), len(other_words))
+    return fewest > 0 and 2 * len(words & other_words) > fewest
+
+
 def _words(line: str) -> set[str]:
     return {word for word in split_merge_words(line) if not word.isspace()}
 
@@ -120,9 +129,27 @@ def _replacements_touch(ours: Sequence[_LineEdit], theirs: Sequence[_LineEdit]) 
     return False
 
 
-def _covers_a_modified_line(replacing: Sequence[_LineEdit], modifying: Sequence[_LineEdit]) -> bool:
-    covered = {line for edit in replacing if not edit.modified for line in range(edit.start, edit.end)}
-    return any(edit.start in covered for edit in modifying if edit.modified)
+def _disturbs_a_modified_line(
+    replacing: Sequence[_LineEdit], modifying: Sequence[_LineEdit], base: Sequence[str]
+) -> bool:
+    """Whether a replacement covers a line the other side modified, or adds or removes a look-alike beside it.
+
+    A line like that one added beside it makes the line diff's choice of which of the two is "the"
+    line a guess, and a wrong guess puts the other side's edit on the wrong line.
+    """
+    modified = {edit.start: edit.lines[0] for edit in modifying if edit.modified}
+    for edit in replacing:
+        if edit.modified:
+            continue
+        for number in range(max(edit.start - 1, 0), edit.end + 1):
+            if number not in modified:
+                continue
+            if edit.start <= number < edit.end:
+                return True
+            beside = (*edit.lines, *base[edit.start : edit.end])  # added, or removed right beside it
+            if any(_alike(base[number], line) for line in beside):
+                return True
+    return False
 
 
 def _applied(
