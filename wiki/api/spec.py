@@ -75,11 +75,13 @@ def endpoint(
     query: type[BaseModel] | None = None,
     writes: bool = False,
     conflicts: bool = False,
+    form: type[BaseModel] | None = None,
 ) -> Callable:
     """Declare a view's answers, its JSON body and query models; ``writes``: it needs a logged-in user.
 
-    ``conflicts`` adds the 409 answer (a conflict, with what conflicts). The view is called with
-    ``body=`` and ``query=`` the validated models when they are declared.
+    ``conflicts`` adds the 409 answer (a conflict, with what conflicts). ``form`` is a
+    ``multipart/form-data`` body instead of JSON (files and fields). The view is called with ``body=``,
+    ``query=`` and ``form=`` the validated models when they are declared.
     """
     errors = WRITE_ERRORS if writes else READ_ERRORS
     statuses = {status: (model, HTTPStatus(status).phrase) for status, model in responses.items()}
@@ -95,11 +97,14 @@ def endpoint(
                 kwargs["query"] = validated(query, query_arguments(), "parameter")
             if body is not None:
                 kwargs["body"] = validated(body, json_object(), "field")
+            if form is not None:
+                kwargs["form"] = validated(form, form_fields(), "field")
             return view(*args, **kwargs)
 
         return spec.validate(
             json=body,
             query=query,
+            form=form,
             resp=documented,
             tags=(area,),
             security=SECURITY if writes else None,
@@ -129,6 +134,11 @@ def json_object() -> dict[str, Any]:
         # PostgreSQL cannot store U+0000 in a text column; refuse it here rather than fail there.
         raise Invalid("A text may not contain the NUL character (U+0000).")
     return data
+
+
+def form_fields() -> dict[str, Any]:
+    """The fields and files of a ``multipart/form-data`` body, the first value of each."""
+    return {**request.form.to_dict(), **request.files.to_dict()}
 
 
 def query_arguments() -> dict[str, str]:
