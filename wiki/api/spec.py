@@ -16,6 +16,7 @@ Every operation documents the contract's error answers (the ``Error`` schema) fo
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Mapping
 from functools import wraps
@@ -86,7 +87,7 @@ def endpoint(
     errors = WRITE_ERRORS if writes else READ_ERRORS
     statuses = {status: (model, HTTPStatus(status).phrase) for status, model in responses.items()}
     statuses |= {status: (Error, ERROR_STATUSES[status]) for status in errors + ((409,) if conflicts else ())}
-    documented = Response(**{f"HTTP_{status}": answer for status, answer in statuses.items()})
+    documented = Response(**{f"HTTP_{status}": statuses[status] for status in sorted(statuses)})
 
     def declare(view: Callable) -> Callable:
         @wraps(view)
@@ -176,7 +177,8 @@ def invalid(error: ValidationError, what: str) -> Invalid:
 def openapi_document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 description of every declared route of ``app``, with paths under ``/api/v1``."""
     with app.app_context():  # spectree reads the routes of the current app
-        generated = spec._generate_spec()  # not ``spec.spec``, which keeps the first app's for every app
+        # Made once and kept by spectree (it can only make it once): every app has the same API routes.
+        generated = copy.deepcopy(spec.spec)
     paths = {
         path.removeprefix(API_PREFIX): {method: described_parameters(op) for method, op in item.items()}
         for path, item in generated["paths"].items()
