@@ -6,13 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from recipes.licences.rules import LICENCES
 from recipes.models import LANGUAGES
 
-from .common import Answer, Number, Op, Paging, QueryNumber, RecipeAt, Slug, Tag, Time
+from .common import Answer, Licence, Number, Paging, QueryNumber, RecipeAt, Slug, Tag, Time
 
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]
-Licence = Literal[tuple(LICENCES)]  # type: ignore[valid-type]  # an SPDX identifier Levain knows
 # Tags are a list of words, or one comma-separated text as the web form sends them.
 Tags = list[str] | str
 
@@ -70,11 +68,6 @@ class RevisionListQuery(Paging):
 class DiffQuery(BaseModel):
     from_: QueryNumber | None = Field(None, alias="from")
     to: QueryNumber | None = None
-
-
-class CompareQuery(BaseModel):
-    a: str = Field("", description="slug[@revision]")
-    b: str = Field("", description="slug[@revision]")
 
 
 class RecipeSummary(Answer):
@@ -156,12 +149,6 @@ class RevisionWithBody(Revision):
 class RevisionPage(Answer):
     items: list[Revision]
     next: int | None
-
-
-class Comparison(Answer):
-    from_: RecipeAt = Field(alias="from")
-    to: RecipeAt
-    ops: list[Op]
 
 
 class Preview(Answer):
