@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
 from recipes.search.query import MAX_QUERY_LENGTH
+from wiki.search import refresh_index
 
 
 @pytest.fixture
@@ -33,6 +35,7 @@ def recipes(client, headers):
         "body": "Volunteers fix broken things; check the insurance of the venue.",
     })
     assert english.status_code == 201
+    refresh_index(client.application)  # as the outbox writer does soon after the saves
 
 
 def search(client, **parameters):
@@ -148,3 +151,29 @@ def test_no_query_is_an_empty_result(client, recipes):
         "total": 0, "page": 1, "pages": 0, "hits": [], "facets": {"region": {}, "tag": {}, "language": {}, "licence": {}},
         "suggestion": None, "relaxed": False, "left_out": [],
     }
+
+
+class HeldIndex:
+    """The app's index, whose writes wait until the test lets them go: an index writer that is slow."""
+
+    def __init__(self, index):
+        self.index, self.release, self.applied = index, threading.Event(), 0
+
+    def apply_outbox(self, session, *, lock_timeout):
+        self.release.wait(timeout=30)
+        self.applied += self.index.apply_outbox(session, lock_timeout=lock_timeout)
+        return self.applied
+
+
+def test_a_save_answers_without_waiting_for_the_index(app, client, headers, recipes):
+    writer = app.extensions["levain.search_writer"]
+    held = writer.index = HeldIndex(writer.index)
+    saved = client.put("/api/v1/recipes/repair-cafe", headers=headers, json={
+        "body": "Volunteers fix broken kettles.", "base_revision": 1, "summary": "kettles",
+    })
+    assert saved.status_code == 200
+    assert held.applied == 0  # the save's answer came while its index write was held
+    held.release.set()
+    refresh_index(app)
+    assert held.applied == 1
+    assert [hit["slug"] for hit in search(client, q="kettle")["hits"]] == ["repair-cafe"]
