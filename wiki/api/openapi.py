@@ -6,7 +6,7 @@ the way operations are built are in ``openapi_schemas``.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from .openapi_schemas import (
     LIMIT,
@@ -32,6 +32,10 @@ from .openapi_schemas import (
     ref,
     write,
 )
+from .spec import openapi_document as declared_document
+
+# The areas whose endpoints are declared with ``wiki.api.spec.endpoint``: their description is generated.
+DECLARED_AREAS = ("events",)
 
 bp = Blueprint("api_openapi", __name__)
 
@@ -379,8 +383,31 @@ def more_paths() -> dict[str, Schema]:
     }
 
 
+def declared_paths() -> tuple[dict[str, Schema], dict[str, Schema]]:
+    """The generated description of the declared areas: their paths, and the schemas they use."""
+    generated = declared_document(current_app)
+    paths: dict[str, Schema] = {}
+    for path, item in generated["paths"].items():
+        for method, described in item.items():
+            if set(described.get("tags", ())) & set(DECLARED_AREAS):
+                paths.setdefault(path, {})[method] = described
+    return paths, generated["components"]["schemas"]
+
+
+def with_declared(paths: dict[str, Schema]) -> tuple[dict[str, Schema], dict[str, Schema]]:
+    """The written paths with the declared ones added (a path may have written and declared methods)."""
+    declared, schemas = declared_paths()
+    merged = dict(paths)
+    for path, item in declared.items():
+        merged[path] = {**merged.get(path, {}), **item}
+    return merged, {name: schema for name, schema in schemas.items() if name not in SCHEMAS}
+
+
 def openapi_document() -> Schema:
     """The whole description: every path of the contract's JSON API, under /api/v1."""
+    paths, declared_schemas = with_declared(
+        {**recipe_paths(), **lineage_paths(), **moderation_paths(), **more_paths()}
+    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -392,10 +419,7 @@ def openapi_document() -> Schema:
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
-            **recipe_paths(),
-            **lineage_paths(),
-            **moderation_paths(),
-            **more_paths(),
+            **paths,
             "/openapi.json": {
                 "get": {
                     "summary": "This description",
@@ -409,7 +433,7 @@ def openapi_document() -> Schema:
             },
         },
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **declared_schemas},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",
