@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy import Select, String, and_, func, or_, select, true, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from recipes.community.policy import allowed
@@ -190,14 +190,15 @@ def all_events(session: Session, filters: EventFilters, viewer: User | None) -> 
 
 def mapped_rows(session: Session, filters: EventFilters, viewer: User | None) -> list:
     """The events with a point, as plain rows (id, title, latitude, longitude, starts_at, all_day,
-    recipe slug, region slug): the map reads thousands at once, so no ORM objects are built."""
+    recipe slug, region slug): the map reads thousands at once, so no ORM objects are built, and the
+    start comes as the database gives it (``formats.stored_time_text`` reads it)."""
     query = (
         select(
             Event.id,
             Event.title,
             Event.latitude,
             Event.longitude,
-            Event.starts_at,
+            type_coerce(Event.starts_at, String),
             Event.all_day,
             Recipe.slug,
             Region.slug,

@@ -1,5 +1,6 @@
 """Recording when and where a recipe was done, its account, series of events, and finding events."""
 
+import json
 from datetime import UTC, date, datetime
 
 import icalendar
@@ -210,7 +211,7 @@ def test_geojson_puts_longitude_first_and_icalendar_parses_back(session, lea, re
     record(session, lea, render, place="Nowhere in particular")
 
     rows = finding.mapped_rows(session, finding.EventFilters(), None)
-    collection = formats.feature_collection(rows, "https://wiki.example/events/")
+    collection = json.loads(formats.feature_collection(rows, "https://wiki.example/events/"))
     (feature,) = collection["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [-4.49, 48.39]}
     assert feature["properties"]["url"] == f"https://wiki.example/events/{event.id}"

@@ -115,7 +115,7 @@ def events_geojson(query: EventQuery):
     prefix = url_for("events.show", event_id=0, _external=True)[:-1]
     # Served as application/json, the type the generated description gives every answer (RFC 7946's
     # application/geo+json is a JSON document too, and GIS tools read either).
-    return jsonify(formats.feature_collection(rows, prefix))
+    return current_app.response_class(formats.feature_collection(rows, prefix), mimetype="application/json")
 
 
 @bp.get("/events/<event_id>")
