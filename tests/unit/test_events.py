@@ -225,3 +225,15 @@ def test_geojson_puts_longitude_first_and_icalendar_parses_back(session, lea, re
     assert [str(v["uid"]) for v in vevents][0] == f"event-{event.id}@wiki.example"
     assert vevents[0].decoded("dtstart") == date(2026, 5, 14)
     assert vevents[0].decoded("dtend") == date(2026, 5, 16)
+
+
+def test_the_demo_has_events_with_accounts_in_several_regions_and_a_series(session, render):
+    from recipes import demo
+
+    demo.load_demo(session, render=render)
+
+    events = finding.all_events(session, finding.EventFilters(), None)
+    assert len({event.region.slug for event in events if event.region}) >= 4
+    assert sum(bool(event.report_html) for event in events) >= 3
+    assert finding.all_events(session, finding.EventFilters(series="fete-des-communs-2026"), None)
+    assert finding.mapped_rows(session, finding.clean_filters({"recipe": "copy-party", "lineage": "true"}), None)
