@@ -21,7 +21,7 @@ from recipes.events import cleaning
 from recipes.events.models import Event, EventSeries
 from recipes.history.editing import region_by_slug
 from recipes.journal.changes import record_change
-from recipes.models import Recipe, User, utcnow
+from recipes.models import Recipe, SearchOutbox, User, utcnow
 from recipes.queries import get_recipe, get_revision
 from recipes.validation import clean_revision_number, clean_title
 
@@ -97,6 +97,7 @@ def record_event(
         session.add(event)
         session.flush()
         record_change(session, type="event", user=author, recipe=recipe, summary=_summary(event))
+        session.add(SearchOutbox(recipe_id=recipe.id))  # its account is part of the recipe's document
     return event
 
 
@@ -118,6 +119,7 @@ def change_event(
         _apply(session, event, {k: v for k, v in data.items() if k in CHANGEABLE}, render, creating=False)
         event.updated_at = utcnow()
         record_change(session, type="event_edit", user=user, recipe=event.recipe, summary=_summary(event))
+        session.add(SearchOutbox(recipe_id=event.recipe_id))
     return event
 
 
@@ -130,6 +132,7 @@ def delete_event(session: Session, event_id: int, *, user: User) -> None:
         else:
             require(user, "record_event", event.recipe)
         record_change(session, type="event_delete", user=user, recipe=event.recipe, summary=_summary(event))
+        session.add(SearchOutbox(recipe_id=event.recipe_id))
         session.delete(event)
 
 

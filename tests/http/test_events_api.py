@@ -204,3 +204,19 @@ def test_a_region_is_placed_on_the_map(client, editor, recipe):
     assert response.get_json() == {"slug": "brest", "name": "Brest", "latitude": 48.39, "longitude": -4.49}
     assert_error(client.put("/api/v1/regions/brest", json={"latitude": -91}, headers=editor), 400, "invalid")
     assert_error(client.put("/api/v1/regions/nowhere", json={"name": "X"}, headers=editor), 404, "not_found")
+
+
+def test_an_account_is_found_by_search(client, editor, recipe):
+    event = record(client, editor, **BREST)
+    assert client.get("/api/v1/search?q=bombardes").get_json()["total"] == 0
+
+    client.put(
+        f"/api/v1/events/{event['id']}",
+        json={"report": "Les bombardes ont ouvert la soirée."},
+        headers=editor,
+    )
+
+    hits = client.get("/api/v1/search?q=bombardes").get_json()["hits"]
+    assert [hit["slug"] for hit in hits] == ["copy-party"]
+    client.delete(f"/api/v1/events/{event['id']}", headers=editor)
+    assert client.get("/api/v1/search?q=bombardes").get_json()["total"] == 0
