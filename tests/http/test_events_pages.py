@@ -93,3 +93,12 @@ def test_the_leaflet_files_are_served_from_the_site(client):
         response = client.get(f"/static/{path}")
         assert response.status_code == 200, path
         response.close()
+
+
+def test_events_appear_in_recent_changes_and_their_feeds(client, recipe):
+    we_did_it(client, recipe)
+
+    for path in ("/changes", "/changes?type=event", "/feeds/changes.atom", "/feeds/recipes/copy-party.atom"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Copy party, Brest" in response.get_data(as_text=True), path
