@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recipes.community.policy import allowed, must_wait_for_review, require
 from recipes.database import write_transaction
-from recipes.errors import Invalid, NotFound
+from recipes.errors import Forbidden, Invalid, NotFound
 from recipes.events import cleaning
 from recipes.events.models import Event, EventSeries
 from recipes.history.editing import region_by_slug
@@ -134,6 +134,21 @@ def delete_event(session: Session, event_id: int, *, user: User) -> None:
         record_change(session, type="event_delete", user=user, recipe=event.recipe, summary=_summary(event))
         session.add(SearchOutbox(recipe_id=event.recipe_id))
         session.delete(event)
+
+
+def approve_event(session: Session, event_id: int, *, user: User) -> Event:
+    """Show a pending event to everyone (moderators; never their own, as with revisions)."""
+    with write_transaction(session):
+        event = get_event(session, event_id, user)
+        require(user, "review", event.recipe)
+        if event.author_id == user.id:
+            raise Forbidden("A moderator does not approve their own event.")
+        if event.status != "pending":
+            raise Invalid("This event does not await review.")
+        event.status = "approved"
+        record_change(session, type="event_approve", user=user, recipe=event.recipe, summary=_summary(event))
+        session.add(SearchOutbox(recipe_id=event.recipe_id))
+    return event
 
 
 def _summary(event: Event) -> str:

@@ -31,8 +31,8 @@ CONTENT_TYPES = ("create", "edit", "revert", "fork", "sync", "proposal", "accept
 MODERATION_TYPES = (
     "approve", "reject", "protect", "rollback", "block", "unblock", "rename", "delete", "restore", "role",
 )
-# Recording, changing and deleting an event; they go to the audit log too.
-EVENT_TYPES = ("event", "event_edit", "event_delete")
+# Recording, changing, deleting and approving an event; they go to the audit log too.
+EVENT_TYPES = ("event", "event_edit", "event_delete", "event_approve")
 CHANGE_TYPES = (*CONTENT_TYPES, *MODERATION_TYPES, "upload", *EVENT_TYPES)
 # The change type of each kind of revision (``Revision.kind``); a proposal's revision is its acceptance.
 TYPE_OF_REVISION_KIND = {kind: kind for kind in ("create", "edit", "revert", "fork", "sync", "rename")} | {

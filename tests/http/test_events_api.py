@@ -220,3 +220,18 @@ def test_an_account_is_found_by_search(client, editor, recipe):
     assert [hit["slug"] for hit in hits] == ["copy-party"]
     client.delete(f"/api/v1/events/{event['id']}", headers=editor)
     assert client.get("/api/v1/search?q=bombardes").get_json()["total"] == 0
+
+
+def test_an_event_waiting_for_review_is_approved_by_a_moderator(client, editor, recipe, api_token, app):
+    app.config["REVIEW_POLICY"] = "new-accounts"
+    newcomer = {"Authorization": f"Bearer {api_token('nina', 'contributor')}"}
+    moderator = {"Authorization": f"Bearer {api_token('mod', 'moderator')}"}
+    event = record(client, newcomer, **BREST)
+
+    assert event["status"] == "pending"
+    assert client.get("/api/v1/events").get_json()["items"] == []
+    assert_error(client.post(f"/api/v1/events/{event['id']}/approve", headers=newcomer), 403, "forbidden")
+    approved = client.post(f"/api/v1/events/{event['id']}/approve", headers=moderator)
+    assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
+    assert [item["id"] for item in client.get("/api/v1/events").get_json()["items"]] == [event["id"]]
+    assert_error(client.post(f"/api/v1/events/{event['id']}/approve", headers=moderator), 400, "invalid")

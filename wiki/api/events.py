@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, url_for
 
 from recipes.events import finding, formats
 from recipes.events.models import Event, EventSeries
-from recipes.events.recording import change_event, delete_event, get_event, record_event
+from recipes.events.recording import approve_event, change_event, delete_event, get_event, record_event
 from recipes.events.series import create_series, get_series, place_region
 
 from ..auth import current_domain_user
@@ -146,6 +146,13 @@ def remove_event(event_id: str):
     """Delete an event (its author and moderators)."""
     delete_event(get_session(), _event_id(event_id), user=acting_user())
     return "", 204
+
+
+@bp.post("/events/<event_id>/approve")
+@endpoint("events", {200: EventAnswer}, writes=True)
+def approve(event_id: str):
+    """Approve an event that awaits review (moderators; never their own)."""
+    return jsonify(event_dict(approve_event(get_session(), _event_id(event_id), user=acting_user())))
 
 
 @bp.post("/series")

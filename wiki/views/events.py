@@ -14,7 +14,7 @@ from recipes.community.policy import allowed, require
 from recipes.community.regions import list_regions
 from recipes.errors import LevainError
 from recipes.events import finding, formats
-from recipes.events.recording import change_event, delete_event, get_event, record_event
+from recipes.events.recording import approve_event, change_event, delete_event, get_event, record_event
 from recipes.events.series import get_series, list_series
 from recipes.models import utcnow
 
@@ -116,11 +116,13 @@ def show(event_id: str):
     event = get_event(get_session(), _event_id(event_id), viewer)
     may_change = viewer is not None and (viewer.id == event.author_id or allowed(viewer, "change_any_event"))
     may_delete = viewer is not None and (viewer.id == event.author_id or allowed(viewer, "delete_any_event"))
+    may_approve = event.status == "pending" and allowed(viewer, "review") and viewer.id != event.author_id
     return render_template(
         "events/event.html",
         event=event,
         may_change=may_change,
         may_delete=may_delete,
+        may_approve=may_approve,
         may_edit_recipe=allowed(viewer, "edit", event.recipe),
         map=map_settings(),
     )
@@ -169,6 +171,14 @@ def _fields_of(event) -> dict:
         "revision": event.revision.number,
         "report": event.report,
     }
+
+
+@bp.post("/events/<event_id>/approve")
+def approve(event_id: str):
+    """Approve an event that awaits review (moderators)."""
+    approve_event(get_session(), _event_id(event_id), user=current_domain_user())
+    flash(_("The event is approved: everyone sees it now."))
+    return redirect(url_for(".show", event_id=event_id), 303)
 
 
 @bp.post("/events/<event_id>/delete")
