@@ -236,4 +236,29 @@ def test_the_demo_has_events_with_accounts_in_several_regions_and_a_series(sessi
     assert len({event.region.slug for event in events if event.region}) >= 4
     assert sum(bool(event.report_html) for event in events) >= 3
     assert finding.all_events(session, finding.EventFilters(series="fete-des-communs-2026"), None)
-    assert finding.mapped_rows(session, finding.clean_filters({"recipe": "copy-party", "lineage": "true"}), None)
+    assert finding.mapped_rows(
+        session, finding.clean_filters({"recipe": "copy-party", "lineage": "true"}), None
+    )
+
+
+def test_events_and_series_travel_with_an_export(session, render, db_url, sqlite_template, tmp_path):
+    import io
+
+    from recipes import demo
+    from recipes.exchange import import_wiki
+    from tests.unit.exchange_wiki import Databases, export_text
+
+    demo.load_demo(session, render=render)
+    exported = export_text(session)
+    assert '"events"' in exported.splitlines()[0] and '"event_series"' in exported.splitlines()[0]
+
+    databases = Databases(db_url, sqlite_template, tmp_path)
+    try:
+        target = databases.session(databases.empty())
+        import_wiki(target, io.StringIO(exported), render=render)
+        assert export_text(target) == exported
+        events = finding.all_events(target, finding.EventFilters(), None)
+        assert len(events) == len(finding.all_events(session, finding.EventFilters(), None))
+        target.close()
+    finally:
+        databases.close()
