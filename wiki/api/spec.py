@@ -16,6 +16,7 @@ Every operation documents the contract's error answers (the ``Error`` schema) fo
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Mapping
 from functools import wraps
@@ -75,16 +76,18 @@ def endpoint(
     query: type[BaseModel] | None = None,
     writes: bool = False,
     conflicts: bool = False,
+    form: type[BaseModel] | None = None,
 ) -> Callable:
     """Declare a view's answers, its JSON body and query models; ``writes``: it needs a logged-in user.
 
-    ``conflicts`` adds the 409 answer (a conflict, with what conflicts). The view is called with
-    ``body=`` and ``query=`` the validated models when they are declared.
+    ``conflicts`` adds the 409 answer (a conflict, with what conflicts). ``form`` is a
+    ``multipart/form-data`` body instead of JSON (files and fields). The view is called with ``body=``,
+    ``query=`` and ``form=`` the validated models when they are declared.
     """
     errors = WRITE_ERRORS if writes else READ_ERRORS
     statuses = {status: (model, HTTPStatus(status).phrase) for status, model in responses.items()}
     statuses |= {status: (Error, ERROR_STATUSES[status]) for status in errors + ((409,) if conflicts else ())}
-    documented = Response(**{f"HTTP_{status}": answer for status, answer in statuses.items()})
+    documented = Response(**{f"HTTP_{status}": statuses[status] for status in sorted(statuses)})
 
     def declare(view: Callable) -> Callable:
         @wraps(view)
@@ -95,11 +98,14 @@ def endpoint(
                 kwargs["query"] = validated(query, query_arguments(), "parameter")
             if body is not None:
                 kwargs["body"] = validated(body, json_object(), "field")
+            if form is not None:
+                kwargs["form"] = validated(form, form_fields(), "field")
             return view(*args, **kwargs)
 
         return spec.validate(
             json=body,
             query=query,
+            form=form,
             resp=documented,
             tags=(area,),
             security=SECURITY if writes else None,
@@ -129,6 +135,11 @@ def json_object() -> dict[str, Any]:
         # PostgreSQL cannot store U+0000 in a text column; refuse it here rather than fail there.
         raise Invalid("A text may not contain the NUL character (U+0000).")
     return data
+
+
+def form_fields() -> dict[str, Any]:
+    """The fields and files of a ``multipart/form-data`` body, the first value of each."""
+    return {**request.form.to_dict(), **request.files.to_dict()}
 
 
 def query_arguments() -> dict[str, str]:
@@ -166,7 +177,8 @@ def invalid(error: ValidationError, what: str) -> Invalid:
 def openapi_document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 description of every declared route of ``app``, with paths under ``/api/v1``."""
     with app.app_context():  # spectree reads the routes of the current app
-        generated = spec._generate_spec()  # not ``spec.spec``, which keeps the first app's for every app
+        # Made once and kept by spectree (it can only make it once): every app has the same API routes.
+        generated = copy.deepcopy(spec.spec)
     paths = {
         path.removeprefix(API_PREFIX): {method: described_parameters(op) for method, op in item.items()}
         for path, item in generated["paths"].items()

@@ -10,6 +10,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 from recipes.slugs import MAX_SLUG_LENGTH
 from recipes.validation import MAX_REVISION_NUMBER, clean_tags
 
+from ..common import MAX_NAME_LENGTH
+
 # A revision number, an id, a count: a whole number from 1 that fits the database's 32-bit columns.
 # Strict in JSON bodies (``true`` or ``1.5`` is not a revision); query and path text is converted.
 Number = Annotated[StrictInt, Field(ge=1, le=MAX_REVISION_NUMBER)]
@@ -31,6 +33,8 @@ def one_tag(text: str) -> str | None:
 
 Slug = Annotated[str, Field(min_length=1, max_length=MAX_SLUG_LENGTH), AfterValidator(printable)]
 Tag = Annotated[str, AfterValidator(one_tag)]
+# A user name or a change type: short printable text; a longer one is not looked up.
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH), AfterValidator(printable)]
 Time = datetime
 # Each op of a diff is [-1 removed | 0 kept | 1 added, text].
 Op = Annotated[list[int | str], Field(min_length=2, max_length=2)]
@@ -41,7 +45,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "number": {"type": "integer", "minimum": 1},
     "proposal_id": {"type": "integer", "minimum": 1},
     "change_id": {"type": "integer", "minimum": 1},
-    "name": {"type": "string", "minLength": 1, "maxLength": 40},
+    "name": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_LENGTH},
 }
 
 

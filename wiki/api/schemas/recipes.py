@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from recipes.models import LANGUAGES
 
-from .common import Answer, Number, Op, Paging, QueryNumber, RecipeAt, Slug, Tag, Time
+from .common import Answer, Number, Paging, QueryNumber, RecipeAt, Slug, Tag, Time
 
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 # Tags are a list of words, or one comma-separated text as the web form sends them.
@@ -61,11 +61,6 @@ class RevisionListQuery(Paging):
 class DiffQuery(BaseModel):
     from_: QueryNumber | None = Field(None, alias="from")
     to: QueryNumber | None = None
-
-
-class CompareQuery(BaseModel):
-    a: str = Field("", description="slug[@revision]")
-    b: str = Field("", description="slug[@revision]")
 
 
 class RecipeSummary(Answer):
@@ -126,12 +121,6 @@ class RevisionWithBody(Revision):
 class RevisionPage(Answer):
     items: list[Revision]
     next: int | None
-
-
-class Comparison(Answer):
-    from_: RecipeAt = Field(alias="from")
-    to: RecipeAt
-    ops: list[Op]
 
 
 class Preview(Answer):
