@@ -139,8 +139,8 @@ def delete_event(session: Session, event_id: int, *, user: User) -> None:
 def approve_event(session: Session, event_id: int, *, user: User) -> Event:
     """Show a pending event to everyone (moderators; never their own, as with revisions)."""
     with write_transaction(session):
+        require(user, "review")  # first: a refused (a blocked) moderator may not see pending events
         event = get_event(session, event_id, user)
-        require(user, "review", event.recipe)
         if event.author_id == user.id:
             raise Forbidden("A moderator does not approve their own event.")
         if event.status != "pending":

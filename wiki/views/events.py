@@ -133,9 +133,9 @@ def show(event_id: str):
 def edit(event_id: str):
     """Change an event, and write its account: what worked, what to change."""
     session, viewer = get_session(), current_domain_user()
+    require(viewer, "record_event")  # a visitor is asked to log in before anything is looked up
     event = get_event(session, _event_id(event_id), viewer)
     if request.method == "GET":
-        require(viewer, "record_event", event.recipe)
         return render_template(
             "events/edit.html", event=event, form=_fields_of(event), error=None, **_form_choices()
         )
@@ -176,6 +176,7 @@ def _fields_of(event) -> dict:
 @bp.post("/events/<event_id>/approve")
 def approve(event_id: str):
     """Approve an event that awaits review (moderators)."""
+    require(current_domain_user(), "review")
     approve_event(get_session(), _event_id(event_id), user=current_domain_user())
     flash(_("The event is approved: everyone sees it now."))
     return redirect(url_for(".show", event_id=event_id), 303)
@@ -184,6 +185,7 @@ def approve(event_id: str):
 @bp.post("/events/<event_id>/delete")
 def delete(event_id: str):
     """Delete an event (its author and moderators)."""
+    require(current_domain_user(), "record_event")
     event = get_event(get_session(), _event_id(event_id), current_domain_user())
     slug = event.recipe.slug
     delete_event(get_session(), event.id, user=current_domain_user())
