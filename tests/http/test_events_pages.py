@@ -102,3 +102,20 @@ def test_events_appear_in_recent_changes_and_their_feeds(client, recipe):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "Copy party, Brest" in response.get_data(as_text=True), path
+
+
+def test_the_editor_opens_with_the_account_beside_the_text(client, recipe):
+    event_id = we_did_it(client, recipe).location.rsplit("/", 1)[1]
+    form = {
+        "csrf_token": recipe,
+        "starts_at": "2026-05-14",
+        "place": "Brest",
+        "report": "Prévoir **des rallonges**.",
+    }
+    client.post(f"/events/{event_id}/edit", data=form)
+
+    page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert f"/recipes/copy-party/edit?event={event_id}" in page
+    editor = client.get(f"/recipes/copy-party/edit?event={event_id}").get_data(as_text=True)
+    assert "<strong>des rallonges</strong>" in editor and 'id="editor-form"' in editor
+    assert client.get("/recipes/copy-party/edit?event=abc").status_code == 400
