@@ -30,6 +30,7 @@ from recipes.queries import clamp_limit
 CONTENT_TYPES = ("create", "edit", "revert", "fork", "sync", "proposal", "accept", "decline")
 MODERATION_TYPES = (
     "approve", "reject", "protect", "rollback", "block", "unblock", "rename", "delete", "restore", "role",
+    "relicense",
 )
 # Recording, changing, deleting and approving an event; they go to the audit log too.
 EVENT_TYPES = ("event", "event_edit", "event_delete", "event_approve")

@@ -2,9 +2,9 @@
 
 A recipe is *searchable* when it is not deleted and its published revision is approved: its
 *document* is that revision's title and text (never a pending or rejected head) followed by the
-accounts of the approved events where it was done (so that what a run taught is found too), the recipe's
-region, tags and language, and the *lineage root* (the origin its variants share, so that results
-group them). The document's *digest* fingerprints everything but the text, which the published
+accounts of the approved events where it was done (so that what a run taught is found too), the
+recipe's region, tags, language and licence, and the *lineage root* (the origin its variants share,
+so that results group them). The document's *digest* fingerprints everything but the text, which the published
 revision's id already pins down (blobs never change): ``levain search check`` compares digests
 without reading a single blob.
 """
@@ -53,6 +53,7 @@ class SearchDocument:
     tags: tuple[str, ...]
     updated_at: datetime
     body: str  # plain text of the published revision
+    licence: str = ""  # the recipe's SPDX licence
 
     @property
     def digest(self) -> str:
@@ -67,6 +68,7 @@ class SearchDocument:
             self.region_name,
             self.tags,
             self.updated_at,
+            self.licence,
         )
 
 
@@ -118,6 +120,7 @@ def _searchable() -> Select:
             Region.name,
             Revision.created_at,
             Revision.blob_id,
+            Recipe.licence,
         )
         .join(Revision, Revision.id == Recipe.published_revision_id)
         .outerjoin(Region, Region.id == Recipe.region_id)
@@ -206,6 +209,7 @@ def _documents(session: Session, ids: list[int], roots: dict[int, int]) -> list[
             body="\n".join(
                 filter(None, (html_to_text(load_blob(session, row[8]).html), accounts.get(row[0])))
             ),
+            licence=row[9],
         )
         for row in rows
     ]
@@ -265,6 +269,18 @@ def expected_digests(session: Session) -> dict[int, str]:
             region_name,
             tuple(tags.get(recipe_id, ())),
             updated_at,
+            licence,
         )
-        for recipe_id, revision_id, slug, title, language, region_slug, region_name, updated_at, _blob in rows
+        for (
+            recipe_id,
+            revision_id,
+            slug,
+            title,
+            language,
+            region_slug,
+            region_name,
+            updated_at,
+            _blob,
+            licence,
+        ) in rows
     }
