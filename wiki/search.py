@@ -68,12 +68,13 @@ def _stop_at_exit(writer: weakref.ref) -> None:
 
 
 def request_from_args() -> SearchRequest:
-    """The search the query string asks for: q, region, tag, language, sort, page and limit (per page)."""
+    """The search the query string asks for: q, region, tag, language, licence, sort, page, limit."""
     return make_request(
         request.args.get("q", ""),
         region=slug_arg("region"),
         tag=tag_arg("tag"),
         language=request.args.get("language") or None,
+        licence=request.args.get("licence") or None,
         sort=request.args.get("sort") or None,
         page=number_arg("page"),
         per_page=number_arg("limit"),

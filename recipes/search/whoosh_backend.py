@@ -264,10 +264,16 @@ def _any_match(searcher: Searcher, compiled, restriction) -> bool | None:
 
 
 def _readable_index(path: Path) -> whoosh_index.Index | None:
-    """The index in ``path`` if every one of its files can be opened, else None."""
+    """The index in ``path`` if every one of its files can be opened and it has today's fields, else None.
+
+    An index made by an older Levain, with other fields (before licences, say), is rebuilt like a damaged one.
+    """
     try:
         ix = whoosh_index.open_dir(str(path))
         ix.searcher().close()  # opens every segment: a missing or truncated file shows here
     except Exception:  # noqa: BLE001 - a damaged index fails in many ways; it is derived data, rebuilt
+        return None
+    if set(ix.schema.names()) != set(schema.SCHEMA.names()):
+        ix.close()
         return None
     return ix

@@ -69,6 +69,15 @@ def test_filters_limit_and_page(client, recipes):
     }
 
 
+def test_results_are_counted_and_narrowed_by_licence(client, headers, recipes):
+    body = {"title": "Cartopartie libre", "body": "Cartopartie dans le domaine public.", "licence": "CC0-1.0"}
+    assert client.post("/api/v1/recipes", headers=headers, json=body).status_code == 201
+    assert search(client, q="cartopartie")["facets"]["licence"] == {"CC-BY-SA-4.0": 3, "CC0-1.0": 1}
+    narrowed = search(client, q="cartopartie", licence="CC0-1.0")
+    assert [hit["slug"] for hit in narrowed["hits"]] == ["cartopartie-libre"]
+    assert search(client, q="insurance", licence="CC0-1.0")["total"] == 0
+
+
 def test_an_edit_is_found_within_a_second_of_saving(client, headers, recipes):
     started = time.perf_counter()
     saved = client.put("/api/v1/recipes/repair-cafe", headers=headers, json={
@@ -128,7 +137,8 @@ def test_hostile_queries_are_cheap_and_safe(client, recipes, query):
 @pytest.mark.parametrize(
     "parameters",
     [{"language": "xx"}, {"sort": "random"}, {"page": "0"}, {"page": "abc"}, {"page": "9" * 5000},
-     {"page": "101"}, {"limit": "-1"}, {"region": "a" * 500}, {"region": "bad\x00"}, {"tag": "<b>"}],
+     {"page": "101"}, {"limit": "-1"}, {"region": "a" * 500}, {"region": "bad\x00"}, {"tag": "<b>"},
+     {"licence": "GPL-3.0"}],
 )
 def test_bad_parameters_are_a_clear_400(client, parameters):
     response = client.get("/api/v1/search", query_string={"q": "reseau", **parameters})
@@ -138,7 +148,7 @@ def test_bad_parameters_are_a_clear_400(client, parameters):
 
 def test_no_query_is_an_empty_result(client, recipes):
     assert search(client) == search(client, q="   ") == {
-        "total": 0, "page": 1, "pages": 0, "hits": [], "facets": {"region": {}, "tag": {}, "language": {}},
+        "total": 0, "page": 1, "pages": 0, "hits": [], "facets": {"region": {}, "tag": {}, "language": {}, "licence": {}},
         "suggestion": None, "relaxed": False, "left_out": [],
     }
 
