@@ -49,6 +49,8 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 LIMITER_EXTENSION = "levain.limiter"
 SAVES_LIMIT = "30 per minute"
 SAVE_METHODS = ("POST", "PUT")
+# The editor asks for a preview after a pause in typing; each one renders a whole text.
+PREVIEWS_LIMIT = "60 per minute"
 
 
 @dataclass(frozen=True)

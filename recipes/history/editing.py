@@ -33,6 +33,7 @@ from recipes.history.revisions import (
     SaveOutcome,
     append_revision,
     has_unreviewed_head,
+    rendered_ahead,
     merged_upstream_number,
     recipe_for_writing,
     review_status,
@@ -91,6 +92,7 @@ def create_recipe(
     title, body = validation.clean_title(title), validation.clean_body(body)
     summary, tags = validation.clean_summary(summary), validation.clean_tags(tags)
     language = validation.clean_language(language)
+    render = rendered_ahead(render, body)
     with write_transaction(session):
         recipe = Recipe(
             slug=unique_slug(session, title),
@@ -165,6 +167,8 @@ def save_edit(
         upstream_number=upstream_revision,
         review_policy=review_policy,
     )
+    # A merged text is rendered under the lock, but the text as sent (nearly always what is saved) is not.
+    render = rendered_ahead(render, body)
     with write_transaction(session):
         return _save_on_head(session, slug, edit, render)
 

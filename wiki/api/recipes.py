@@ -28,7 +28,7 @@ from ..auth import current_domain_user
 from ..db import get_session
 from ..markdown import mark_missing_links, render_markdown, wikilink_targets
 from ..metrics import count_merged_edit
-from ..security import limit_saves
+from ..security import PREVIEWS_LIMIT, limit_saves, limiter, writer_key
 from .common import (
     acting_user,
     checked_slug,
@@ -214,6 +214,7 @@ def revert(slug: str):
 
 
 @bp.post("/preview")
+@limiter.limit(PREVIEWS_LIMIT, key_func=writer_key, config_key="RATELIMIT_PREVIEWS")
 def preview():
     """Render a text as the editor's live preview, with links to missing recipes marked."""
     require(acting_user(), "edit")

@@ -1,0 +1,38 @@
+"""Requests an attacker who read the code would send: each gets a clear 4xx, never a 500 or a stall."""
+
+from __future__ import annotations
+
+import pytest
+
+from recipes.validation import MAX_BODY_LENGTH
+
+HOSTILE_BODY = "*_" * (MAX_BODY_LENGTH // 2)
+
+
+@pytest.fixture
+def bearer(api_token) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_token('bot')}"}
+
+
+def test_a_text_too_costly_to_render_is_413_too_large_and_saves_nothing(client, bearer):
+    created = client.post("/api/v1/recipes", json={"title": "Pain", "body": "Un.\n"}, headers=bearer)
+    assert created.status_code == 201
+    refused = client.put(
+        "/api/v1/recipes/pain", json={"body": HOSTILE_BODY, "base_revision": 1, "summary": "x"}, headers=bearer
+    )
+    assert refused.status_code == 413
+    error = refused.get_json()["error"]
+    assert error["code"] == "too_large" and "emphasis marks" in error["message"]
+    assert client.get("/api/v1/recipes/pain").get_json()["revision"] == 1
+    preview = client.post("/api/v1/preview", json={"body": HOSTILE_BODY}, headers=bearer)
+    assert preview.status_code == 413
+
+
+def test_previews_are_rate_limited_per_user(limited):
+    from tests.http.test_rate_limits import token_for
+
+    app = limited()
+    client = app.test_client()
+    headers = token_for(app, "typist")
+    statuses = [client.post("/api/v1/preview", json={"body": "*a*"}, headers=headers).status_code for _ in range(61)]
+    assert statuses == [200] * 60 + [429]
