@@ -36,3 +36,26 @@ def test_previews_are_rate_limited_per_user(limited):
     headers = token_for(app, "typist")
     statuses = [client.post("/api/v1/preview", json={"body": "*a*"}, headers=headers).status_code for _ in range(61)]
     assert statuses == [200] * 60 + [429]
+
+
+def test_a_proposal_does_not_show_anonymous_readers_text_awaiting_review(app, client, make_user):
+    from recipes.community import regions
+    from recipes.history import editing
+    from recipes.lineage import forks, proposals
+    from wiki.markdown import render_markdown
+
+    lea, camille = make_user("lea", role="contributor"), make_user("camille", role="editor")
+    with app.extensions["levain.sessions"]() as session:
+        regions.create_region(session, "Brest")
+        editing.create_recipe(session, author=camille, title="Copy party", body="Louer.\n", render=render_markdown)
+        forks.fork_recipe(session, "copy-party", author=lea, region="brest", render=render_markdown)
+        editing.save_edit(
+            session, "copy-party-brest", author=lea, body="Louer.\n\nSECRET NON RELU\n", base_revision=1,
+            render=render_markdown, review_policy="all",
+        )
+        number = proposals.create_proposal(session, "copy-party-brest", author=lea, summary="Plus").id
+    answer = client.get(f"/api/v1/proposals/{number}")
+    assert answer.status_code == 200
+    assert "SECRET" not in answer.get_data(as_text=True) and answer.get_json()["diff"]["to"] == 1
+    page = client.get(f"/proposals/{number}")
+    assert page.status_code == 200 and "SECRET" not in page.get_data(as_text=True)

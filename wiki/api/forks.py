@@ -18,6 +18,7 @@ from recipes.lineage import tree as lineage
 from recipes.lineage.tree import LineageNode
 from recipes.models import Proposal, ProposalComment, Region, Revision
 
+from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import error_response
 from ..markdown import render_markdown
@@ -231,11 +232,14 @@ def list_proposals():
 @bp.get("/proposals/<proposal_id>")
 def get_proposal(proposal_id: str):
     """Show a proposal with its diff (from its base to its source revision) and its comments."""
-    detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"))
+    detail = proposals.proposal_detail(
+        get_session(), whole_number(proposal_id, "proposal number"), current_domain_user()
+    )
     proposal = detail.proposal
+    # "to" is the proposed revision, or the newest reviewed one before it for those who may not see it.
     diff = {
         "from": proposal.base_revision.number,
-        "to": proposal.source_revision.number,
+        "to": detail.shown_revision.number if detail.shown_revision is not None else None,
         "ops": ops_between(detail.base_text, detail.source_text),
     }
     mergeable = detail.merge.clean if detail.merge is not None else None

@@ -219,8 +219,8 @@ def proposal(proposal_id: str):
 
 
 def _proposal_page(proposal_id: str, *, error: str | None = None, typed: dict | None = None) -> str:
-    detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"))
     user = current_domain_user()
+    detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"), user)
     return render_template(
         "forks/proposal.html",
         detail=detail,
