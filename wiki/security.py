@@ -1,4 +1,5 @@
-"""Protections every response gets: CSRF checks on unsafe methods, security headers, rate limits.
+"""Protections every response gets: CSRF checks on unsafe methods, security headers, rate limits, and
+texts in JSON bodies that no database stores (NUL, lone surrogates) refused as 400 ``invalid``.
 
 The Content-Security-Policy allows no inline script: every script is a file under /static.
 
@@ -14,6 +15,8 @@ page elsewhere; see ``wiki.errors``).
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +24,8 @@ from flask import Flask, Response, current_app, request
 from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+
+from recipes.errors import Invalid
 
 from .auth import bearer_token, current_domain_user
 
@@ -134,6 +139,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     init_rate_limits(app)
     app.before_request(_check_csrf)
+    app.before_request(_refuse_unstorable_json_texts)
     app.after_request(_add_security_headers)
 
 
@@ -141,6 +147,42 @@ def _check_csrf() -> None:
     """Every unsafe request needs a CSRF token, unless it authenticates with a bearer token."""
     if request.method in UNSAFE_METHODS and bearer_token() is None:
         csrf.protect()
+
+
+# Bodies the API reads as forms (a picture's upload), not as JSON.
+FORMS = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+# "\ud800" is valid JSON but not Unicode text: neither SQLite's driver nor PostgreSQL can store it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_unstorable_json_texts() -> None:
+    """Refuse a JSON body to the API holding a text no database stores, wherever it is in the body."""
+    api_body = request.method in UNSAFE_METHODS and request.path.startswith("/api/")
+    if not api_body or request.mimetype in FORMS:
+        return
+    try:
+        data = json.loads(request.get_data(cache=True))  # as the API reads it, whatever its Content-Type
+    except (ValueError, RecursionError):
+        return  # the view answers malformed JSON in its own words
+    for text in _texts_in(data):
+        if "\x00" in text:
+            raise Invalid("A text may not contain the NUL character (U+0000).")
+        if _LONE_SURROGATE.search(text):
+            raise Invalid("A text may not contain a lone surrogate (such as \\ud800): it is not Unicode.")
+
+
+def _texts_in(data: object):
+    """Every string of a parsed JSON document, keys included, without recursion (it may nest deeply)."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
 
 
 def _add_security_headers(response: Response) -> Response:

@@ -123,7 +123,13 @@ class _Loader:
     """Reads records table by table and inserts them in batches, checking each line."""
 
     def __init__(
-        self, session: Session, plans: list[TablePlan], header: Header, render: Renderer, *, keep_passwords: bool
+        self,
+        session: Session,
+        plans: list[TablePlan],
+        header: Header,
+        render: Renderer,
+        *,
+        keep_passwords: bool,
     ):
         self.session, self.plans, self.header, self.render = session, plans, header, render
         self.keep_passwords = keep_passwords

@@ -240,7 +240,7 @@ def patrol_change(session: Session, change_id: int, *, user: User) -> ChangePatr
         if session.get(ChangePatrol, change_id) is not None:
             raise Invalid(f"Change {change_id} is already patrolled.")
         if change.user_id == user.id:
-            # Patrolling is a second pair of eyes: one's own change would leave the unpatrolled list unchecked.
+            # Patrolling is a second pair of eyes: one's own changes would leave the list unchecked.
             raise Forbidden("You cannot patrol your own changes; another editor will.")
         mark = ChangePatrol(change_id=change_id, user_id=user.id)
         session.add(mark)

@@ -18,7 +18,9 @@ def test_a_text_too_costly_to_render_is_413_too_large_and_saves_nothing(client, 
     created = client.post("/api/v1/recipes", json={"title": "Pain", "body": "Un.\n"}, headers=bearer)
     assert created.status_code == 201
     refused = client.put(
-        "/api/v1/recipes/pain", json={"body": HOSTILE_BODY, "base_revision": 1, "summary": "x"}, headers=bearer
+        "/api/v1/recipes/pain",
+        json={"body": HOSTILE_BODY, "base_revision": 1, "summary": "x"},
+        headers=bearer,
     )
     assert refused.status_code == 413
     error = refused.get_json()["error"]
@@ -34,7 +36,9 @@ def test_previews_are_rate_limited_per_user(limited):
     app = limited()
     client = app.test_client()
     headers = token_for(app, "typist")
-    statuses = [client.post("/api/v1/preview", json={"body": "*a*"}, headers=headers).status_code for _ in range(61)]
+    statuses = [
+        client.post("/api/v1/preview", json={"body": "*a*"}, headers=headers).status_code for _ in range(61)
+    ]
     assert statuses == [200] * 60 + [429]
 
 
@@ -47,11 +51,18 @@ def test_a_proposal_does_not_show_anonymous_readers_text_awaiting_review(app, cl
     lea, camille = make_user("lea", role="contributor"), make_user("camille", role="editor")
     with app.extensions["levain.sessions"]() as session:
         regions.create_region(session, "Brest")
-        editing.create_recipe(session, author=camille, title="Copy party", body="Louer.\n", render=render_markdown)
+        editing.create_recipe(
+            session, author=camille, title="Copy party", body="Louer.\n", render=render_markdown
+        )
         forks.fork_recipe(session, "copy-party", author=lea, region="brest", render=render_markdown)
         editing.save_edit(
-            session, "copy-party-brest", author=lea, body="Louer.\n\nSECRET NON RELU\n", base_revision=1,
-            render=render_markdown, review_policy="all",
+            session,
+            "copy-party-brest",
+            author=lea,
+            body="Louer.\n\nSECRET NON RELU\n",
+            base_revision=1,
+            render=render_markdown,
+            review_policy="all",
         )
         number = proposals.create_proposal(session, "copy-party-brest", author=lea, summary="Plus").id
     answer = client.get(f"/api/v1/proposals/{number}")
@@ -59,3 +70,66 @@ def test_a_proposal_does_not_show_anonymous_readers_text_awaiting_review(app, cl
     assert "SECRET" not in answer.get_data(as_text=True) and answer.get_json()["diff"]["to"] == 1
     page = client.get(f"/proposals/{number}")
     assert page.status_code == 200 and "SECRET" not in page.get_data(as_text=True)
+
+
+LONE_SURROGATE = '"\\ud800"'  # valid JSON, not Unicode text
+
+
+@pytest.fixture
+def admin_world(app, client, api_token) -> dict[str, str]:
+    """An admin's token, a recipe with two revisions by a contributor, a region, an open proposal."""
+    headers = {
+        "Authorization": f"Bearer {api_token('root', role='admin')}",
+        "Content-Type": "application/json",
+    }
+    helper = {"Authorization": f"Bearer {api_token('lea', role='contributor')}"}
+    assert client.post("/api/v1/regions", json={"name": "Brest"}, headers=headers).status_code == 201
+    assert (
+        client.post("/api/v1/recipes", json={"title": "Pain", "body": "Un.\n"}, headers=headers).status_code
+        == 201
+    )
+    client.put(
+        "/api/v1/recipes/pain", json={"body": "Deux.\n", "base_revision": 1, "summary": "x"}, headers=helper
+    )
+    return headers
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/recipes", '{"title": "T", "body": %s}'),
+        ("/api/v1/recipes/pain", '{"body": "x", "base_revision": 2, "summary": %s}'),
+        ("/api/v1/preview", '{"body": %s}'),
+        ("/api/v1/recipes/pain/forks", '{"region": "brest", "title": %s}'),
+        ("/api/v1/recipes/pain/protect", '{"level": "editor", "reason": %s}'),
+        ("/api/v1/users/lea/block", '{"reason": %s}'),
+        ("/api/v1/recipes/pain/rollback", '{"user": %s}'),
+        ("/api/v1/recipes", '{"title": "T", "body": "x", "tags": [{"deep": [%s]}]}'),
+    ],
+)
+def test_a_lone_surrogate_or_nul_anywhere_in_json_is_400_invalid(client, admin_world, path, body):
+    method = client.put if path == "/api/v1/recipes/pain" else client.post
+    for text in (LONE_SURROGATE, '"a\\u0000b"'):
+        answer = method(path, data=body % text, headers=admin_world)
+        assert answer.status_code == 400, (path, text, answer.get_data(as_text=True)[:200])
+        assert answer.get_json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/recipes/pain/protect", "/api/v1/users/lea/block"])
+def test_an_expiry_past_the_year_9999_in_utc_is_400_invalid(client, admin_world, path):
+    body = {"level": "editor", "reason": "r", "expires": "9999-12-31T23:59:59-12:00"}
+    answer = client.post(path, json=body, headers=admin_world)
+    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    "query", ["_anchor=x", "_method=POST", "_scheme=javascript", "_external=1", "a=1&a=2"]
+)
+def test_a_renamed_recipe_redirects_with_its_query_string_kept_as_it_came(client, admin_world, query):
+    renamed = client.post(
+        "/api/v1/recipes/pain/rename", json={"title": "Pain de campagne"}, headers=admin_world
+    )
+    assert renamed.status_code == 200
+    answer = client.get(f"/recipes/pain?{query}", headers={"Host": "evil.example"})
+    assert answer.status_code == 301
+    assert answer.headers["Location"] == f"/recipes/pain-de-campagne?{query}"

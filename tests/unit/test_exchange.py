@@ -11,7 +11,6 @@ from sqlalchemy import func, inspect, select
 from recipes.blobs import load_blob
 from recipes.community import accounts
 from recipes.exchange import import_wiki
-from recipes.exchange.records import ImportRefused
 from recipes.exchange.plan import (
     CREDENTIAL_TABLES,
     DERIVED_TABLES,
@@ -19,6 +18,7 @@ from recipes.exchange.plan import (
     UNUSABLE_PASSWORD,
     export_plan,
 )
+from recipes.exchange.records import ImportRefused
 from recipes.models import Blob, Recipe, Revision, SearchOutbox, User
 from tests.conftest import POSTGRES_SERVER_URL
 from tests.unit.exchange_wiki import PASSWORD, Databases, build_wiki, export_text

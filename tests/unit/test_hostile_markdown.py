@@ -7,8 +7,6 @@ held the database's write lock meanwhile.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from recipes.community import accounts
@@ -28,7 +26,7 @@ HOSTILE_TEXTS = {
     "footnote openers": "[^" * (MAX_BODY_LENGTH // 2),
     "unclosed links": "[a](b" * (MAX_BODY_LENGTH // 5),
 }
-# Hostile but cheap enough: rendered, each well under the time a refused one used to take.
+# Hostile but cheap enough: rendered (bench/bench_hostile.py shows how long each takes).
 CHEAP_HOSTILE_TEXTS = {
     "nested quotes": ">" * MAX_BODY_LENGTH,
     "nested lists": "".join("  " * depth + "- a\n" for depth in range(700)),
@@ -37,24 +35,18 @@ CHEAP_HOSTILE_TEXTS = {
     "emphasis at the limit": "*_" * (MAX_EMPHASIS_DELIMITERS // 2),
     "brackets at the limit": "[" * MAX_LINK_BRACKETS,
 }
-# Generous for a loaded machine: the refused texts above took 1.5 to 10 s.
-QUICK_SECONDS = 1.5
 
 
 @pytest.mark.parametrize("name", HOSTILE_TEXTS)
-def test_a_text_too_costly_to_render_is_refused_as_too_large_at_once(name):
-    started = time.perf_counter()
+def test_a_text_too_costly_to_render_is_refused_as_too_large(name):
     with pytest.raises(TooLarge) as refused:
         render_markdown(HOSTILE_TEXTS[name])
-    assert time.perf_counter() - started < 0.5
     assert "at most" in refused.value.message
 
 
 @pytest.mark.parametrize("name", CHEAP_HOSTILE_TEXTS)
-def test_hostile_texts_within_the_limits_render_quickly(name):
-    started = time.perf_counter()
-    render_markdown(CHEAP_HOSTILE_TEXTS[name])
-    assert time.perf_counter() - started < QUICK_SECONDS
+def test_hostile_texts_within_the_limits_are_rendered_not_refused(name):
+    assert render_markdown(CHEAP_HOSTILE_TEXTS[name])
 
 
 def test_the_limits_leave_room_for_a_long_recipe_full_of_markup():
@@ -94,10 +86,16 @@ def test_a_save_renders_its_text_before_taking_the_write_lock(session, monkeypat
 
 def test_a_hostile_save_is_refused_before_anything_is_locked_or_saved(session):
     author = accounts.create_user(session, "camille", "password123", role="editor")
-    outcome = editing.create_recipe(session, author=author, title="Pain", body="Un.\n", render=render_markdown)
+    outcome = editing.create_recipe(
+        session, author=author, title="Pain", body="Un.\n", render=render_markdown
+    )
     with pytest.raises(TooLarge):
         editing.save_edit(
-            session, "pain", author=author, body=HOSTILE_TEXTS["alternating emphasis"], base_revision=1,
+            session,
+            "pain",
+            author=author,
+            body=HOSTILE_TEXTS["alternating emphasis"],
+            base_revision=1,
             render=render_markdown,
         )
     session.refresh(outcome.recipe)

@@ -105,5 +105,6 @@ def test_protection_covers_renaming(session, people, recipe, render):
     with pytest.raises(Forbidden, match="protected"):
         rename_recipe(session, recipe.slug, user=people["editor"], title="Vandalisée", render=render)
     assert reload(session, recipe).slug == "cartopartie"
-    rename_recipe(session, "cartopartie", user=people["moderator"], title="Cartopartie à Brest", render=render)
+    moderator = people["moderator"]
+    rename_recipe(session, "cartopartie", user=moderator, title="Cartopartie à Brest", render=render)
     assert reload(session, recipe).title == "Cartopartie à Brest"
