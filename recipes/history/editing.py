@@ -40,11 +40,11 @@ from recipes.history.revisions import (
 )
 from recipes.models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User
 from recipes.queries import get_revision
-from recipes.slugs import MAX_SLUG_LENGTH, slugify
+from recipes.slugs import MAX_SLUG_LENGTH, RESERVED_SLUGS, slugify
 
 
 def unique_slug(session: Session, title: str, also_taken: Collection[str] = ()) -> str:
-    """The slug of a title (or of a slug), numbered ``-2``, ``-3`` … when taken, never too long.
+    """The slug of a title (or of a slug), numbered ``-2``, ``-3`` … when taken or reserved, never too long.
 
     ``also_taken``: slugs promised to recipes not saved yet (an import choosing them beforehand).
     """
@@ -53,7 +53,7 @@ def unique_slug(session: Session, title: str, also_taken: Collection[str] = ()) 
         session.scalars(select(Recipe.slug).where(Recipe.slug.like(f"{base[: MAX_SLUG_LENGTH - 20]}%")))
     )
     candidate, n = base, 2
-    while candidate in taken or candidate in also_taken:
+    while candidate in taken or candidate in also_taken or candidate in RESERVED_SLUGS:
         suffix = f"-{n}"
         candidate = base[: MAX_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
         n += 1

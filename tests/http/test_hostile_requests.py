@@ -133,3 +133,18 @@ def test_a_renamed_recipe_redirects_with_its_query_string_kept_as_it_came(client
     answer = client.get(f"/recipes/pain?{query}", headers={"Host": "evil.example"})
     assert answer.status_code == 301
     assert answer.headers["Location"] == f"/recipes/pain-de-campagne?{query}"
+
+
+def test_a_recipe_titled_new_gets_an_address_it_can_be_read_at(client, admin_world):
+    created = client.post("/api/v1/recipes", json={"title": "New", "body": "x\n"}, headers=admin_world)
+    assert created.get_json()["slug"] == "new-2"
+    assert client.get("/recipes/new-2").status_code == 200
+    renamed = client.post("/api/v1/recipes/pain/rename", json={"title": "New"}, headers=admin_world)
+    assert renamed.status_code == 400 and "new" in renamed.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/preview", "/proposals/1/comments"])
+def test_a_method_not_allowed_says_which_are(client, path):
+    answer = client.get(path)
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == "OPTIONS, POST"
