@@ -33,9 +33,9 @@ from recipes.history.revisions import (
     SaveOutcome,
     append_revision,
     has_unreviewed_head,
-    rendered_ahead,
     merged_upstream_number,
     recipe_for_writing,
+    rendered_ahead,
     review_status,
 )
 from recipes.models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User
