@@ -34,6 +34,7 @@ def block_user(
             raise Forbidden(f"{target.name} is a {target.role}: only a higher role may block them.")
         block = session.get(Block, target.id) or Block(user_id=target.id)
         block.reason, block.expires_at, block.blocked_by_id = reason, expires_at, moderator.id
+        target.session_generation += 1  # a blocked account's sessions end: it reads as anyone does
         session.add(block)
         session.flush()
         session.expire(target, ["block"])
