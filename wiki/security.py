@@ -56,6 +56,9 @@ SAVES_LIMIT = "30 per minute"
 SAVE_METHODS = ("POST", "PUT")
 # The editor asks for a preview after a pause in typing; each one renders a whole text.
 PREVIEWS_LIMIT = "60 per minute"
+# Regions and comments are public at once, with no review: a budget keeps one account from flooding them.
+REGIONS_LIMIT = "10 per hour"
+COMMENTS_LIMIT = "20 per minute"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,14 @@ def writer_key() -> str:
 # Every view that saves a revision or a proposal, over the web or the API, draws on this budget.
 limit_saves = limiter.limit(
     SAVES_LIMIT, methods=SAVE_METHODS, key_func=writer_key, budget="saves", config_key="RATELIMIT_SAVES"
+)
+
+
+limit_region_creation = limiter.limit(
+    REGIONS_LIMIT, key_func=writer_key, budget="regions", config_key="RATELIMIT_REGIONS"
+)
+limit_comments = limiter.limit(
+    COMMENTS_LIMIT, key_func=writer_key, budget="comments", config_key="RATELIMIT_COMMENTS"
 )
 
 

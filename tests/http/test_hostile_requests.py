@@ -148,3 +148,22 @@ def test_a_method_not_allowed_says_which_are(client, path):
     answer = client.get(path)
     assert answer.status_code == 405
     assert answer.headers["Allow"] == "OPTIONS, POST"
+
+
+def test_region_creation_and_comments_are_rate_limited_per_user(limited):
+    from tests.http.test_rate_limits import token_for
+
+    app = limited(RATELIMIT_REGIONS="3 per hour", RATELIMIT_COMMENTS="2 per minute")
+    client = app.test_client()
+    headers = token_for(app, "flooder")
+    regions = [
+        client.post("/api/v1/regions", json={"name": f"Région {n}"}, headers=headers).status_code
+        for n in range(4)
+    ]
+    assert regions == [201, 201, 201, 429]
+    # Comments on a proposal that does not exist still draw on the budget: refused by count first.
+    comments = [
+        client.post("/api/v1/proposals/1/comments", json={"body": "spam"}, headers=headers).status_code
+        for _ in range(3)
+    ]
+    assert comments == [404, 404, 429]

@@ -22,7 +22,7 @@ from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import error_response
 from ..markdown import render_markdown
-from ..security import limit_saves
+from ..security import limit_comments, limit_region_creation, limit_saves
 from .common import acting_user, checked_slug, json_object, number_arg, required, slug_arg, whole_number
 from .recipes import created_answer, ops_between
 from .serializers import conflict_dict, iso_time
@@ -95,6 +95,7 @@ def list_regions():
 
 
 @bp.post("/regions")
+@limit_region_creation
 def create_region():
     """Create a region; its slug comes from its name."""
     author = acting_user()
@@ -254,6 +255,7 @@ def get_proposal(proposal_id: str):
 
 
 @bp.post("/proposals/<proposal_id>/comments")
+@limit_comments
 def comment(proposal_id: str):
     """Add a comment to a proposal's discussion."""
     author = acting_user()
