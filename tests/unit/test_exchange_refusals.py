@@ -100,6 +100,12 @@ def spoil(case: str, lines: list[str]) -> tuple[list[str], int, str]:
     if case == "tables out of order":
         late_user = edited(lines, users, lambda r: r["row"].update(id=999, name="late"))[users]
         return lines + [late_user], len(lines) + 1, "records come table by table"
+    if case == "integer past 64 bits":
+        spoiled = edited(lines, revision, lambda r: r["row"].update(size=2**64))
+        return spoiled, revision + 1, "revisions.size: expected a whole number from"
+    if case == "time past the year 9999 in UTC":
+        spoiled = edited(lines, revision, lambda r: r["row"].update(created_at="9999-12-31T23:59:59-12:00"))
+        return spoiled, revision + 1, "revisions.created_at: expected a time between the years 1 and 9999"
     if case == "not a record":
         return lines[:users] + ["[1, 2, 3]"] + lines[users + 1 :], users + 1, "a record is"
     raise AssertionError(case)
@@ -123,6 +129,8 @@ CASES = [
     "blob text changed",
     "tables out of order",
     "not a record",
+    "integer past 64 bits",
+    "time past the year 9999 in UTC",
 ]
 
 
