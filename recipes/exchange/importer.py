@@ -31,6 +31,7 @@ from .plan import (
     metadata,
     schema_revision,
 )
+from .contents import check_contents
 from .records import Header, ImportRefused, decode_row, read_header, read_record
 from .references import ReferenceBook
 
@@ -144,6 +145,7 @@ class _Loader:
         name, raw = read_record(line_number, line)
         plan = self._plan_for(line_number, name)
         row = decode_row(line_number, plan, raw, self.keep_passwords)
+        check_contents(line_number, plan.name, row)
         inserted = self.references.check(line_number, plan, row)
         self.read += 1
         if plan.name == BLOB_TABLE:
