@@ -21,6 +21,7 @@ from ..blobs import blob_id, store_blob
 from ..database import begin_write
 from ..errors import Invalid
 from ..models import Recipe, SearchOutbox
+from .contents import check_contents
 from .export import Progress
 from .plan import (
     BLOB_TABLE,
@@ -31,7 +32,6 @@ from .plan import (
     metadata,
     schema_revision,
 )
-from .contents import check_contents
 from .records import Header, ImportRefused, decode_row, read_header, read_record
 from .references import ReferenceBook
 
