@@ -11,7 +11,8 @@ at view time on the stored HTML, with regular expressions only: they never re-ru
 They rely on the shapes that this module and nh3 produce (double-quoted attributes, ``<`` and
 ``>`` escaped inside attribute values).
 
-Rendering is bounded: mistune spends microseconds on every emphasis delimiter and link bracket
+Rendering is bounded: mistune spends microseconds on every emphasis delimiter, link bracket, line and
+other character that may start inline syntax
 (about 5 s for ``"*_" * 250000``, against 0.15 s for 500 KB of prose), so a text with more of them
 than any recipe needs is refused as too large before the parser sees it (``check_render_cost``). The
 bound is on the text, not on a clock, so that the same text is accepted on a busy machine as on an
@@ -271,6 +272,13 @@ _CLEANER = nh3.Cleaner(
 # wiki link or a footnote. 20 000 of either cost about 0.2 s; a long recipe uses a few hundred.
 MAX_EMPHASIS_DELIMITERS = 20_000
 MAX_LINK_BRACKETS = 20_000
+# Each line can open a block (list item, heading, definition…) that costs mistune tens of microseconds:
+# 125 000 one-word list items took 15 s. A long recipe has a few hundred lines.
+MAX_LINES = 10_000
+# Any other character that may start inline syntax ends mistune's fast path for plain text: 500 000
+# "<" took 1.5 to 10 s. Tens of thousands leave room for code samples and long tables.
+INLINE_SYNTAX_CHARACTERS = "<&!`\\"
+MAX_INLINE_SYNTAX_CHARACTERS = 50_000
 _EMPHASIS_DELIMITER = re.compile(r"\*+|_+|~+")
 
 
@@ -281,6 +289,18 @@ def check_render_cost(text: str) -> None:
         raise TooLarge(
             "This text has {count} emphasis marks (*, _ or ~); a text may have at most {limit}.",
             values={"count": delimiters, "limit": MAX_EMPHASIS_DELIMITERS},
+        )
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise TooLarge(
+            "This text has {count} lines; a text may have at most {limit}.",
+            values={"count": lines, "limit": MAX_LINES},
+        )
+    syntax = sum(text.count(character) for character in INLINE_SYNTAX_CHARACTERS)
+    if syntax > MAX_INLINE_SYNTAX_CHARACTERS:
+        raise TooLarge(
+            "This text has {count} characters among < & ! ` \\; a text may have at most {limit}.",
+            values={"count": syntax, "limit": MAX_INLINE_SYNTAX_CHARACTERS},
         )
     brackets = text.count("[")
     if brackets > MAX_LINK_BRACKETS:

@@ -13,7 +13,14 @@ from recipes.community import accounts
 from recipes.errors import TooLarge
 from recipes.history import editing
 from recipes.validation import MAX_BODY_LENGTH
-from wiki.markdown import MAX_EMPHASIS_DELIMITERS, MAX_LINK_BRACKETS, check_render_cost, render_markdown
+from wiki.markdown import (
+    MAX_EMPHASIS_DELIMITERS,
+    MAX_INLINE_SYNTAX_CHARACTERS,
+    MAX_LINES,
+    MAX_LINK_BRACKETS,
+    check_render_cost,
+    render_markdown,
+)
 
 # Each at the largest size a body may have; those over a limit must be refused, the others rendered.
 HOSTILE_TEXTS = {
@@ -25,12 +32,19 @@ HOSTILE_TEXTS = {
     "image openers": "![" * (MAX_BODY_LENGTH // 2),
     "footnote openers": "[^" * (MAX_BODY_LENGTH // 2),
     "unclosed links": "[a](b" * (MAX_BODY_LENGTH // 5),
+    "one-word list items": "- a\n" * (MAX_BODY_LENGTH // 4),
+    "definitions": "a\n: b\n" * (MAX_BODY_LENGTH // 6),
+    "empty lines": "\n" * MAX_BODY_LENGTH,
+    "unclosed tags": "<" * MAX_BODY_LENGTH,
+    "entities": "&#" * (MAX_BODY_LENGTH // 2),
+    "backticks": "`" * MAX_BODY_LENGTH,
 }
 # Hostile but cheap enough: rendered (bench/bench_hostile.py shows how long each takes).
 CHEAP_HOSTILE_TEXTS = {
     "nested quotes": ">" * MAX_BODY_LENGTH,
     "nested lists": "".join("  " * depth + "- a\n" for depth in range(700)),
-    "backticks": "`" * MAX_BODY_LENGTH,
+    "lines at the limit": "- a\n" * (MAX_LINES - 1),
+    "unclosed tags at the limit": "<" * MAX_INLINE_SYNTAX_CHARACTERS,
     "stars in one run": "*" * MAX_BODY_LENGTH,
     "emphasis at the limit": "*_" * (MAX_EMPHASIS_DELIMITERS // 2),
     "brackets at the limit": "[" * MAX_LINK_BRACKETS,
@@ -51,7 +65,7 @@ def test_hostile_texts_within_the_limits_are_rendered_not_refused(name):
 
 def test_the_limits_leave_room_for_a_long_recipe_full_of_markup():
     paragraph = "Mélangez **la farine** et _l'eau_, voir [[Levain]] et [la fiche](https://example.org). "
-    text = (paragraph * 10 + "\n\n") * 500  # 450 KB: 20 000 emphasis marks, 15 000 brackets
+    text = (paragraph * 10 + "\n\n") * 500  # 450 KB, 1 000 lines: 20 000 emphasis marks, 15 000 brackets
     check_render_cost(text)
     assert "<strong>la farine</strong>" in render_markdown(text)
 
