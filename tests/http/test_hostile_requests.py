@@ -167,3 +167,15 @@ def test_region_creation_and_comments_are_rate_limited_per_user(limited):
         for _ in range(3)
     ]
     assert comments == [404, 404, 429]
+
+
+def test_a_moderator_deletes_a_region_nothing_uses(client, admin_world, api_token):
+    editor = {"Authorization": f"Bearer {api_token('eli', role='editor')}"}
+    assert client.post("/api/v1/regions", json={"name": "Spam"}, headers=editor).status_code == 201
+    assert client.delete("/api/v1/regions/spam", headers=editor).status_code == 403
+    assert client.delete("/api/v1/regions/spam", headers=admin_world).status_code == 204
+    assert client.get("/api/v1/regions/spam").status_code == 404
+    fork = client.post("/api/v1/recipes/pain/forks", json={"region": "brest"}, headers=admin_world)
+    assert fork.status_code == 201
+    in_use = client.delete("/api/v1/regions/brest", headers=admin_world)
+    assert in_use.status_code == 400 and "in use" in in_use.get_json()["error"]["message"]

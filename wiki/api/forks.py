@@ -17,6 +17,7 @@ from recipes.lineage import forks, proposals, sync
 from recipes.lineage import tree as lineage
 from recipes.lineage.tree import LineageNode
 from recipes.models import Proposal, ProposalComment, Region, Revision
+from recipes.moderation import regions as region_moderation
 
 from ..auth import current_domain_user
 from ..db import get_session
@@ -109,6 +110,13 @@ def get_region(slug: str):
     found = lineage.region_recipes(get_session(), checked_slug(slug))
     items = [{**node_dict(node), "parent": node.parent_slug} for node in found.recipes]
     return jsonify({**region_dict(found.region), "recipes": items})
+
+
+@bp.delete("/regions/<slug>")
+def delete_region(slug: str):
+    """Delete a region nothing uses (moderators)."""
+    region_moderation.delete_region(get_session(), checked_slug(slug), moderator=acting_user())
+    return "", 204
 
 
 @bp.post("/recipes/<slug>/forks")

@@ -314,6 +314,7 @@ def more_paths() -> dict[str, Schema]:
                 "A region with its recipes",
                 {"200": answer({"allOf": [ref("Region"), obj({"recipes": {"type": "array"}})]})},
             ),
+            "delete": write("Delete a region nothing uses (moderators)", {"204": {"description": "Deleted"}}),
         },
         "/audit": {
             "get": operation(
