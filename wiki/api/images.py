@@ -14,6 +14,7 @@ from recipes.errors import Invalid
 from recipes.history import images
 from recipes.history.images import MAX_IMAGE_BYTES, RecipePicture, UploadOutcome, media_path
 from recipes.models import Image
+from recipes.moderation import pictures as picture_moderation
 
 from ..db import get_session
 from ..security import limiter
@@ -79,6 +80,13 @@ def upload():
     """Store a picture for a recipe that is being written and does not exist yet."""
     user = acting_user()
     return _uploaded_answer(images.upload_image(get_session(), user=user, data=_sent_picture()))
+
+
+@bp.delete("/images/<name>")
+def delete_picture(name: str):
+    """Delete a picture (its only uploader, or a moderator); ``name`` is its media name."""
+    picture_moderation.delete_picture(get_session(), name, user=acting_user())
+    return "", 204
 
 
 @bp.post("/recipes/<slug>/images")

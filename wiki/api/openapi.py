@@ -367,6 +367,12 @@ def more_paths() -> dict[str, Schema]:
                 "requestBody": upload,
             }
         },
+        "/images/{name}": {
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": TEXT}],
+            "delete": write(
+                "Delete a picture (its only uploader, or a moderator)", {"204": {"description": "Deleted"}}
+            ),
+        },
         "/recipes/{slug}/images": {
             "parameters": [SLUG_PATH],
             "get": operation("The pictures of a recipe", {"200": answer(items_of(image))}),
