@@ -27,6 +27,7 @@ from recipes.community.policy import require
 from recipes.community.visibility import require_visible
 from recipes.database import write_transaction
 from recipes.errors import EditConflict, Invalid
+from recipes.history.images import adopt_uploads
 from recipes.history.merge import merge3
 from recipes.history.revisions import (
     Renderer,
@@ -115,6 +116,7 @@ def create_recipe(
             render=render,
             status=review_status(author, "create", None, review_policy, unreviewed_text=False),
         )
+        adopt_uploads(session, recipe, author, render(body))  # rendered ahead: no second rendering
     return SaveOutcome(recipe, revision)
 
 

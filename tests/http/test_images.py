@@ -252,3 +252,22 @@ def test_a_picture_is_deleted_by_its_only_uploader_or_a_moderator(client, recipe
     moderator = {"Authorization": f"Bearer {api_token('mo', role='moderator')}"}
     assert client.delete(f"/api/v1/images/{name_of(shared)}", headers=moderator).status_code == 204
     assert client.get(shared["url"]).status_code == 404
+
+
+def test_a_picture_sent_by_an_account_under_review_is_hidden_until_its_text_is_published(
+    app, client, api_token
+):
+    app.config["REVIEW_POLICY"] = "new-accounts"
+    newcomer = {"Authorization": f"Bearer {api_token('newcomer', role='contributor')}"}
+    sent = send(client, picture_bytes(size=(7, 7)), headers=newcomer).get_json()
+    assert client.get(sent["url"]).status_code == 404  # anonymous readers
+    assert client.get(sent["url"], headers=newcomer).status_code == 200  # its sender
+    created = client.post(
+        "/api/v1/recipes", json={"title": "Atelier", "body": sent["markdown"]}, headers=newcomer
+    )
+    assert created.status_code == 202
+    moderator = {"Authorization": f"Bearer {api_token('mo', role='moderator')}"}
+    assert client.get(sent["url"], headers=moderator).status_code == 200  # reviewers
+    assert client.post("/api/v1/recipes/atelier/revisions/1/approve", headers=moderator).status_code == 200
+    shown = client.get(sent["url"])
+    assert shown.status_code == 200 and "public" in shown.headers["Cache-Control"]
