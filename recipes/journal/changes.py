@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from recipes.community.policy import allowed, require
 from recipes.community.visibility import SEEING_ACTION
 from recipes.database import write_transaction
-from recipes.errors import Invalid, NotFound
+from recipes.errors import Forbidden, Invalid, NotFound
 from recipes.journal.audit import record_audit
 from recipes.models import Change, ChangePatrol, Recipe, Region, Revision, User
 from recipes.queries import clamp_limit
@@ -30,8 +30,11 @@ from recipes.queries import clamp_limit
 CONTENT_TYPES = ("create", "edit", "revert", "fork", "sync", "proposal", "accept", "decline")
 MODERATION_TYPES = (
     "approve", "reject", "protect", "rollback", "block", "unblock", "rename", "delete", "restore", "role",
+    "relicense",
 )
-CHANGE_TYPES = (*CONTENT_TYPES, *MODERATION_TYPES, "upload")
+# Recording, changing, deleting and approving an event; they go to the audit log too.
+EVENT_TYPES = ("event", "event_edit", "event_delete", "event_approve")
+CHANGE_TYPES = (*CONTENT_TYPES, *MODERATION_TYPES, "upload", *EVENT_TYPES)
 # The change type of each kind of revision (``Revision.kind``); a proposal's revision is its acceptance.
 TYPE_OF_REVISION_KIND = {kind: kind for kind in ("create", "edit", "revert", "fork", "sync", "rename")} | {
     "proposal": "accept"
@@ -94,7 +97,7 @@ def record_change(
     )
     session.add(change)
     session.flush()
-    if type in MODERATION_TYPES:
+    if type in MODERATION_TYPES or type in EVENT_TYPES:
         record_audit(
             session,
             action=type,
@@ -239,6 +242,9 @@ def patrol_change(session: Session, change_id: int, *, user: User) -> ChangePatr
             raise NotFound(f"There is no change {change_id}.")
         if session.get(ChangePatrol, change_id) is not None:
             raise Invalid(f"Change {change_id} is already patrolled.")
+        if change.user_id == user.id:
+            # Patrolling is a second pair of eyes: one's own changes would leave the list unchecked.
+            raise Forbidden("You cannot patrol your own changes; another editor will.")
         mark = ChangePatrol(change_id=change_id, user_id=user.id)
         session.add(mark)
         session.flush()

@@ -12,8 +12,17 @@ from flask_babel import gettext as _
 
 from recipes.community.policy import allowed, require
 from recipes.community.regions import list_regions
-from recipes.errors import EditConflict, Forbidden, Invalid, LevainError, MergeConflict, TooLarge
+from recipes.errors import (
+    EditConflict,
+    Forbidden,
+    Invalid,
+    LevainError,
+    LicenceConflict,
+    MergeConflict,
+    TooLarge,
+)
 from recipes.history.diffing import diff_rows, hunks
+from recipes.licences.rules import fork_licences
 from recipes.lineage import forks, proposals, sync
 from recipes.lineage import tree as lineage
 from recipes.search import discovery
@@ -23,15 +32,15 @@ from ..auth import current_domain_user, safe_next
 from ..db import get_session
 from ..errors import STATUS_BY_CODE
 from ..markdown import render_markdown
-from ..security import limit_saves
+from ..security import limit_comments, limit_region_creation, limit_saves
 from .common import form_text, load_recipe, revision_arg
 
 bp = Blueprint("forks", __name__)
 
-FORK_FIELDS = ("region", "title", "slug")
+FORK_FIELDS = ("region", "title", "slug", "licence")
 # Refusals a form answers on its own page, with what was typed; a visitor asked to log in goes to the
 # login page, and a missing recipe or proposal gets the 404 page.
-FORM_REFUSALS = (Invalid, Forbidden, TooLarge, EditConflict, MergeConflict)
+FORM_REFUSALS = (Invalid, Forbidden, TooLarge, EditConflict, MergeConflict, LicenceConflict)
 
 
 def _status(error: LevainError) -> int:
@@ -66,6 +75,7 @@ def fork(slug: str):
             render=render_markdown,
             title=form["title"] or None,
             new_slug=form["slug"] or None,
+            licence=form["licence"] or None,
         )
     except FORM_REFUSALS as error:
         return _fork_page(recipe, form, error=error.message), _status(error)
@@ -75,7 +85,10 @@ def fork(slug: str):
 
 def _fork_page(recipe, form: dict, error: str | None = None) -> str:
     regions = list_regions(get_session())
-    return render_template("forks/fork.html", recipe=recipe, regions=regions, form=form, error=error)
+    choices = fork_licences(recipe.licence)
+    return render_template(
+        "forks/fork.html", recipe=recipe, regions=regions, form=form, error=error, licence_choices=choices
+    )
 
 
 @bp.get("/regions")
@@ -85,6 +98,7 @@ def regions():
 
 
 @bp.post("/regions")
+@limit_region_creation
 def add_region():
     """Create a region, then go back where the form was (the fork form, usually)."""
     back = safe_next(form_text("next"), url_for(".regions"))
@@ -219,8 +233,8 @@ def proposal(proposal_id: str):
 
 
 def _proposal_page(proposal_id: str, *, error: str | None = None, typed: dict | None = None) -> str:
-    detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"))
     user = current_domain_user()
+    detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"), user)
     return render_template(
         "forks/proposal.html",
         detail=detail,
@@ -235,6 +249,7 @@ def _proposal_page(proposal_id: str, *, error: str | None = None, typed: dict | 
 
 
 @bp.post("/proposals/<proposal_id>/comments")
+@limit_comments
 def comment(proposal_id: str):
     """Add a comment to a proposal's discussion."""
     body = form_text("body")
