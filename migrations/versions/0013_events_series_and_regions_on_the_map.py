@@ -1,7 +1,7 @@
 """Events: where and when a recipe was done, series of events, regions on the map
 
 Revision ID: 0013
-Revises: 0016
+Revises: 0012
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "0013"
-down_revision = "0016"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
