@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+
+from recipes.errors import Unauthorized
 
 from .auth import bearer_token, current_domain_user
 
@@ -136,9 +139,18 @@ def init_app(app: Flask) -> None:
 
 
 def _check_csrf() -> None:
-    """Every unsafe request needs a CSRF token, unless it authenticates with a bearer token."""
-    if request.method in UNSAFE_METHODS and bearer_token() is None:
-        csrf.protect()
+    """Every unsafe request needs a CSRF token, unless it authenticates with a bearer token.
+
+    An unsafe API request with no credentials at all is told so (401) rather than about a form's
+    token, which a script has no use for.
+    """
+    if request.method not in UNSAFE_METHODS or bearer_token() is not None:
+        return
+    if request.path.startswith("/api/") and not current_user.is_authenticated:
+        raise Unauthorized(
+            "Log in, or send 'Authorization: Bearer <token>', to change anything."
+        )
+    csrf.protect()
 
 
 def _add_security_headers(response: Response) -> Response:

@@ -13,7 +13,7 @@ from typing import Any
 from flask import request
 
 from recipes import validation
-from recipes.errors import Invalid, NotFound, Unauthorized
+from recipes.errors import Invalid, Label, NotFound, Unauthorized
 from recipes.models import User
 from recipes.slugs import MAX_SLUG_LENGTH
 
@@ -64,7 +64,7 @@ def optional_json() -> dict[str, Any]:
 def required(data: dict[str, Any], name: str) -> Any:
     """The value of a field the request must send."""
     if name not in data or data[name] is None:
-        raise Invalid(f"The field {name!r} is missing.")
+        raise Invalid("The field {name!r} is missing.", values={"name": name})
     return data[name]
 
 
@@ -73,7 +73,10 @@ def whole_number(value: object, what: str) -> int:
     too_long = isinstance(value, str) and len(value.strip()) > len(str(MAX_NUMBER))
     number = MAX_NUMBER + 1 if too_long else validation.clean_revision_number(value, what)
     if number > MAX_NUMBER:
-        raise Invalid(f"The {what} must be a whole number from 1 to {MAX_NUMBER:,}.")
+        raise Invalid(
+            "The {what} must be a whole number from 1 to {most:,}.",
+            values={"what": Label("phrase", what), "most": MAX_NUMBER},
+        )
     return number
 
 
@@ -87,7 +90,7 @@ def slug_arg(name: str) -> str | None:
     """An optional query parameter holding a slug (of a region, or a recipe as a cursor)."""
     value = request.args.get(name) or None
     if value is not None and not is_plausible_slug(value):
-        raise Invalid(f"The parameter {name!r} is not a slug.")
+        raise Invalid("The parameter {name!r} is not a slug.", values={"name": name})
     return value
 
 
@@ -128,5 +131,5 @@ def optional_slug(data: dict[str, Any], name: str) -> str | None:
     if value is None or value == "":
         return None
     if not is_plausible_slug(value):
-        raise Invalid(f"The field {name!r} must be a slug, like 'pays-de-brest'.")
+        raise Invalid("The field {name!r} must be a slug, like 'pays-de-brest'.", values={"name": name})
     return value

@@ -24,6 +24,7 @@ from ..api.common import checked_slug, is_plausible_slug, number_arg, whole_numb
 from ..auth import current_domain_user, safe_next
 from ..db import get_session
 from ..errors import STATUS_BY_CODE, error_response
+from ..labels import error_message
 from ..markdown import render_markdown
 from .common import form_text, load_recipe
 
@@ -44,7 +45,7 @@ def follow_renamed_recipe(error: NotFound):
     if rule is not None and "/recipes/<" in rule.rule and is_plausible_slug(slug):
         target = renaming.redirect_target(get_session(), slug)
     if target is None:
-        return error_response(error.code, error.message, error.details)
+        return error_response(error.code, error_message(error), error.details)
     arguments = {**request.args.to_dict(flat=False), **request.view_args, "slug": target}
     status = 301 if request.method in ("GET", "HEAD") and not request.path.startswith("/api/") else 308
     return redirect(url_for(request.endpoint, **arguments), status)
@@ -104,7 +105,7 @@ def rename(slug: str):
             render=render_markdown,
         )
     except LevainError as error:
-        page = render_template("changes/rename.html", recipe=recipe, form=form, error=error.message)
+        page = render_template("changes/rename.html", recipe=recipe, form=form, error=error_message(error))
         return page, STATUS_BY_CODE.get(error.code, 400)
     flash(_("The recipe is renamed; its former address leads here."))
     return redirect(url_for("recipes.show", slug=renamed.slug), 303)
@@ -122,7 +123,9 @@ def delete(slug: str):
     try:
         renaming.delete_recipe(get_session(), recipe.slug, user=user, reason=reason)
     except LevainError as error:
-        page = render_template("changes/delete.html", recipe=recipe, reason=reason, error=error.message)
+        page = render_template(
+            "changes/delete.html", recipe=recipe, reason=reason, error=error_message(error)
+        )
         return page, STATUS_BY_CODE.get(error.code, 400)
     flash(_("The recipe is deleted. A moderator can restore it from its address."))
     return redirect(url_for(".deleted", slug=recipe.slug), 303)

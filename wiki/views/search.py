@@ -12,6 +12,7 @@ from recipes.search.interface import DEFAULT_PER_PAGE
 from recipes.search.query import MAX_QUERY_LENGTH
 
 from ..db import get_session
+from ..labels import error_message
 from ..search import SEARCH_RATE_LIMIT, get_index, request_from_args
 from ..security import limiter
 
@@ -28,7 +29,7 @@ def search():
         results = search_recipes(get_session(), get_index(), search_request)
     except Invalid as error:
         # The form comes back with the query and a sentence, rather than a bare error page.
-        page = render_template("search/results.html", query=query, error=error.message, results=None,
+        page = render_template("search/results.html", query=query, error=error_message(error), results=None,
                                link=_links(SearchRequest(text=query)))
         return page, 400
     return render_template("search/results.html", query=query, error=None, results=results,
