@@ -69,7 +69,12 @@ PAGES = (
     "/review",
     "/users/tom/moderate",
 )
-ERROR_PAGES = ("/nothing/here", "/recipes/troc-de-graines", "/recipes/copy-party/revisions/99", "/regions/nowhere")
+ERROR_PAGES = (
+    "/nothing/here",
+    "/recipes/troc-de-graines",
+    "/recipes/copy-party/revisions/99",
+    "/regions/nowhere",
+)
 
 
 class VisibleText(HTMLParser):

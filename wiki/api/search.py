@@ -14,20 +14,34 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from recipes.search import Hit, SearchResults, search_recipes
+from recipes.search.interface import make_request
 
 from ..db import get_session
-from ..search import SEARCH_RATE_LIMIT, get_index, request_from_args
+from ..search import SEARCH_RATE_LIMIT, get_index
 from ..security import limiter
+from .schemas.search import SearchQuery
+from .schemas.search import SearchResults as SearchAnswer
 from .serializers import iso_time
+from .spec import endpoint
 
 bp = Blueprint("api_search", __name__)
 
 
 @bp.get("/search")
 @limiter.limit(SEARCH_RATE_LIMIT)
-def search():
+@endpoint("search", {200: SearchAnswer}, query=SearchQuery)
+def search(query: SearchQuery):
     """Search the recipes: ``q``, ``region``, ``tag``, ``language``, ``sort``, ``limit``, ``page``."""
-    results = search_recipes(get_session(), get_index(), request_from_args())
+    asked = make_request(
+        query.q,
+        region=query.region,
+        tag=query.tag,
+        language=query.language,
+        sort=query.sort,
+        page=query.page,
+        per_page=query.limit,
+    )
+    results = search_recipes(get_session(), get_index(), asked)
     return jsonify(results_dict(results))
 
 
