@@ -22,13 +22,14 @@ def select_locale() -> str:
     """The visitor's choice (the switch's cookie), else the best of the browser's languages, else French.
 
     The API speaks the language its client asks for in ``Accept-Language``, English by default: a
-    script has no language switch, and English is what most integrators read.
+    script has no language switch, and English is what most integrators read. The wiki's own pages
+    calling the API (a picture upload) send the cookie, and get their page's language.
     """
-    if request.path.startswith("/api/"):
-        return request.accept_languages.best_match(LANGUAGES) or "en"
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LANGUAGES) or "en"
     return request.accept_languages.best_match(LANGUAGES) or "fr"
 
 
