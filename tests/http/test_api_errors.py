@@ -279,3 +279,9 @@ def test_api_messages_follow_the_accept_language_and_default_to_english(client):
     assert english == "There is no recipe 'nowhere'."
     french = client.get("/api/v1/recipes/nowhere", headers={"Accept-Language": "fr"}).get_json()
     assert french["error"]["message"] == "Il n’y a pas de recette « nowhere »."
+
+
+def test_the_language_chosen_on_the_wiki_carries_over_to_its_calls_to_the_api(client):
+    client.set_cookie("levain_lang", "fr")
+    answer = client.get("/api/v1/recipes/nowhere", headers={"Accept-Language": "en"}).get_json()
+    assert answer["error"]["message"] == "Il n’y a pas de recette « nowhere »."
