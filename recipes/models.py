@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -39,6 +40,8 @@ from recipes.summaries import SummaryFields
 ROLES = ("contributor", "editor", "moderator", "admin")
 REVISION_STATUSES = ("approved", "pending", "rejected")
 LANGUAGES = ("fr", "en")
+# The licence of a recipe nobody chose one for (the contract's default for new recipes).
+DEFAULT_LICENCE = "CC-BY-SA-4.0"
 # The picture types accepted, and the extension each is served with.
 IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
@@ -107,6 +110,9 @@ class Region(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    # Where the region sits on the map (WGS84), when someone placed it.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
 class Blob(Base):
     __tablename__ = "blobs"
@@ -124,6 +130,7 @@ class Recipe(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(2), default="fr")
+    licence: Mapped[str] = mapped_column(String(40), default=DEFAULT_LICENCE)  # SPDX: recipes.licences.rules
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     head_number: Mapped[int] = mapped_column(Integer, default=0)
     head_revision_id: Mapped[int | None] = mapped_column(

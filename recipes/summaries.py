@@ -37,6 +37,7 @@ SUMMARY_TEMPLATES = {
     "protect": N_("Protection: {role}"),
     "protect_until": N_("Protection: {role}, until {until}"),
     "unprotect": N_("Protection lifted"),
+    "relicense": N_("Licence: {previous_licence} → {licence}"),
     "rollback": N_("Rollback of {name}'s edits ({count})"),
     "rollback_done": N_("{count} edit(s) by {name} rolled back"),
     "sync": N_("Sync with {title}, revision {number}"),

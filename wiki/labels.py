@@ -68,6 +68,7 @@ CHANGE_LABELS = {
     "approve": N_("approval"),
     "reject": N_("rejection"),
     "protect": N_("protection"),
+    "relicense": N_("change of licence"),
     "rollback": N_("rollback"),
     "block": N_("block"),
     "unblock": N_("unblock"),

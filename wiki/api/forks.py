@@ -150,6 +150,7 @@ def fork(slug: str, body: ForkRequest):
         render=render_markdown,
         title=body.title,
         new_slug=body.slug,
+        licence=body.licence,
     )
     return created_answer(outcome.recipe)
 

@@ -18,15 +18,18 @@ from recipes.community.visibility import (
     require_visible,
     shown_revision,
 )
-from recipes.errors import EditConflict
+from recipes.errors import EditConflict, Invalid
 from recipes.history import editing
 from recipes.history.diffing import diff_ops
 from recipes.history.revisions import SaveOutcome
+from recipes.licences.attribution import attribution
 from recipes.models import Recipe, Revision
+from recipes.moderation import relicensing
 from recipes.validation import clean_body
 
 from ..auth import current_domain_user
 from ..db import get_session
+from ..licensing import credit_dict
 from ..markdown import mark_missing_links, render_markdown, wikilink_targets
 from ..metrics import count_merged_edit
 from ..security import limit_saves
@@ -57,13 +60,18 @@ bp = Blueprint("api_recipes", __name__)
 
 
 def recipe_answer(recipe: Recipe, status: int = 200, **extra):
-    """The recipe as readers see it (published revision), with ``extra`` fields.
+    """The recipe as readers see it (published revision), with its authors and attribution chain,
+    and ``extra`` fields.
 
     A recipe not yet published exists only for its author and reviewers, who get its first revision.
     """
+    session = get_session()
     shown = recipe.published_revision or shown_revision(current_domain_user(), recipe)
-    content = queries.revision_content(get_session(), shown)
-    return jsonify({**recipe_dict(recipe, content), **extra}), status
+    content = queries.revision_content(session, shown)
+    credits = attribution(session, recipe)
+    chain = [credit_dict(credit) for credit in credits.chain]
+    answer = {**recipe_dict(recipe, content), "authors": credits.itself.authors, "attribution": chain}
+    return jsonify({**answer, **extra}), status
 
 
 def created_answer(recipe: Recipe, revision: Revision | None = None):
@@ -117,6 +125,8 @@ def create_recipe(body: RecipeDraft):
         language=body.language,
         region=body.region,
         review_policy=current_app.config["REVIEW_POLICY"],
+        licence=body.licence,
+        offered_licences=current_app.config["LICENCES"],
     )
     return created_answer(outcome.recipe, outcome.revision)
 
@@ -132,7 +142,20 @@ def get_recipe(slug: str):
 @limit_saves
 @endpoint("recipes", {200: SavedRecipe, 202: Pending}, body=RecipeEdit, writes=True, conflicts=True)
 def update_recipe(slug: str, body: RecipeEdit):
-    """Save a new text of a recipe edited from ``base_revision``."""
+    """Save a new text of a recipe edited from ``base_revision``; or, for moderators, change its licence."""
+    if body.licence is not None:
+        recipe = relicensing.relicense_recipe(
+            get_session(),
+            checked_slug(slug),
+            moderator=acting_user(),
+            licence=body.licence,
+            reason=body.summary or "",
+        )
+        if body.body is None:
+            return recipe_answer(recipe, changed=False, merged=False)
+    for name in ("body", "base_revision"):
+        if getattr(body, name) is None:
+            raise Invalid("The field '{name}' is missing.", values={"name": name})
     try:
         outcome = editing.save_edit(
             get_session(),

@@ -23,8 +23,10 @@ from recipes.community.visibility import (
     shown_revision,
 )
 from recipes.errors import EditConflict, LevainError
+from recipes.events.recording import get_event
 from recipes.history import editing, images
 from recipes.history.diffing import diff_rows, hunks
+from recipes.licences.attribution import attribution
 from recipes.models import LANGUAGES, Recipe, utcnow
 from recipes.search import discovery
 from recipes.starter import STARTERS, starter_text
@@ -35,6 +37,7 @@ from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import STATUS_BY_CODE, database_failure_answer
 from ..labels import error_message
+from ..licensing import json_ld
 from ..markdown import render_markdown
 from ..metrics import count_merged_edit
 from ..security import limit_saves
@@ -59,7 +62,7 @@ POPULAR_RECIPES_SHOWN = 8
 TAGS_SHOWN = 40
 # A short recipe reads fine without a table of contents.
 MIN_HEADINGS_FOR_CONTENTS = 3
-EDITOR_FIELDS = ("title", "language", "region", "tags", "summary", "body", "base_revision")
+EDITOR_FIELDS = ("title", "language", "region", "licence", "tags", "summary", "body", "base_revision")
 
 
 @bp.get("/")
@@ -93,8 +96,11 @@ def show(slug: str):
     if len(contents) < MIN_HEADINGS_FOR_CONTENTS:
         contents = ()
     pictures = images.recipe_pictures(session, recipe, html, current_app.config["REVIEW_POLICY"])
+    credits = attribution(session, recipe)
     context = {
         "recipe": recipe,
+        "credits": credits,
+        "json_ld": json_ld(credits),
         "revision": revision,
         "html": html,
         "contents": contents,
@@ -118,8 +124,23 @@ def _editor_page(form: dict, recipe: Recipe | None = None, **context) -> str:
     """The editor, filled with ``form``: new recipe when ``recipe`` is None, else an edit of it."""
     regions = list_regions(get_session()) if recipe is None else []
     return render_template(
-        "recipes/edit.html", form=form, recipe=recipe, regions=regions, starters=STARTERS, **context
+        "recipes/edit.html",
+        form=form,
+        recipe=recipe,
+        regions=regions,
+        starters=STARTERS,
+        offered_licences=current_app.config["LICENCES"],
+        **context,
     )
+
+
+def _lesson(recipe: Recipe):
+    """The event whose account the editor shows beside the text (``?event=<id>``), to turn it into an edit."""
+    wanted = request.args.get("event")
+    if not wanted:
+        return None
+    event = get_event(get_session(), whole_number(wanted, "event"), current_domain_user())
+    return event if event.recipe_id == recipe.id else None
 
 
 def _submitted_form() -> dict:
@@ -165,6 +186,7 @@ def new():
             "title": request.args.get("title", ""),
             "language": language,
             "region": request.args.get("region", ""),  # from a region's page; the select shows only real ones
+            "licence": current_app.config["LICENCES"][0],
             "body": starter_text(language),
         }
         return _editor_page(form)
@@ -181,6 +203,8 @@ def new():
             language=form["language"] or None,
             region=form["region"] or None,
             review_policy=current_app.config["REVIEW_POLICY"],
+            licence=form["licence"] or None,
+            offered_licences=current_app.config["LICENCES"],
         )
     except LevainError as error:
         return _refused(form, error)
@@ -203,7 +227,7 @@ def edit(slug: str):
             "body": queries.revision_content(get_session(), head).text,
             "base_revision": head.number,
         }
-        return _editor_page(form, recipe)
+        return _editor_page(form, recipe, lesson=_lesson(recipe))
     form = _submitted_form()
     try:
         outcome = editing.save_edit(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
+from recipes.licences.rules import LICENCES
 from recipes.slugs import MAX_SLUG_LENGTH
 from recipes.validation import MAX_REVISION_NUMBER, clean_tags
 
@@ -36,6 +37,7 @@ Tag = Annotated[str, AfterValidator(one_tag)]
 # A user name or a change type: short printable text; a longer one is not looked up.
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH), AfterValidator(printable)]
 Time = datetime
+Licence = Literal[tuple(LICENCES)]  # type: ignore[valid-type]  # an SPDX identifier Levain knows
 # Each op of a diff is [-1 removed | 0 kept | 1 added, text].
 Op = Annotated[list[int | str], Field(min_length=2, max_length=2)]
 
@@ -45,6 +47,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "number": {"type": "integer", "minimum": 1},
     "proposal_id": {"type": "integer", "minimum": 1},
     "change_id": {"type": "integer", "minimum": 1},
+    "event_id": {"type": "integer", "minimum": 1},
     "name": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_LENGTH},
 }
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .common import Answer, Diff, Number, Op, Paging, RecipeAt, Slug, Time
+from .common import Answer, Diff, Licence, Number, Op, Paging, RecipeAt, Slug, Time
 
 ProposalStatus = Literal["open", "accepted", "declined"]
 
@@ -21,6 +21,7 @@ class ForkRequest(BaseModel):
     region: Slug
     title: str | None = None
     slug: str | None = None
+    licence: Licence | None = Field(None, description="Another licence than the recipe's, one it permits.")
 
 
 class SyncRequest(BaseModel):

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from recipes.models import LANGUAGES
 
-from .common import Answer, Number, Paging, QueryNumber, RecipeAt, Slug, Tag, Time
+from .common import Answer, Licence, Number, Paging, QueryNumber, RecipeAt, Slug, Tag, Time
 
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 # Tags are a list of words, or one comma-separated text as the web form sends them.
@@ -24,13 +24,20 @@ class RecipeDraft(BaseModel):
     tags: Tags | None = None
     language: Language | None = None
     summary: str | None = None
+    licence: Licence | None = Field(None, description="One the instance offers; by default its first.")
 
 
 class RecipeEdit(BaseModel):
-    """A new text of a recipe, edited from revision ``base_revision``."""
+    """A new text of a recipe, edited from revision ``base_revision``; or a new licence (moderators).
 
-    body: str
-    base_revision: Number
+    ``body`` and ``base_revision`` are needed unless ``licence`` alone is sent.
+    """
+
+    body: str | None = None
+    base_revision: Number | None = None
+    licence: Licence | None = Field(
+        None, description="Moderators: only towards one the current licence permits."
+    )
     summary: str | None = None
     title: str | None = None
     tags: Tags | None = None
@@ -71,6 +78,7 @@ class RecipeSummary(Answer):
     region: str | None
     tags: list[str]
     language: str
+    licence: str = Field(description="An SPDX identifier.")
     revision: int | None = Field(description="The revision readers see.")
     head_revision: int | None = Field(None, description="The newest revision, to send as base_revision.")
     parent: RecipeAt | None
@@ -78,8 +86,28 @@ class RecipeSummary(Answer):
     updated_at: Time
 
 
+class Credit(Answer):
+    """One recipe a recipe was adapted from: the revision copied, its licence and its authors then."""
+
+    slug: str
+    title: str
+    region: str | None
+    revision: int | None
+    licence: str
+    authors: list[str]
+
+
 class Recipe(RecipeSummary):
     body: str
+    html: str
+    authors: list[str] = Field(description="Everyone with an approved revision, by first contribution.")
+    attribution: list[Credit] = Field(description="The recipes it was adapted from, parent first.")
+
+
+class Attribution(Answer):
+    """The credit to paste under a copied or printed recipe: title, authors, source, licence."""
+
+    text: str
     html: str
 
 

@@ -9,7 +9,7 @@ from pydantic import Field
 from recipes.models import LANGUAGES
 from recipes.search.interface import SORTS
 
-from .common import Answer, Paging, QueryNumber, Slug, Tag, Time
+from .common import Answer, Licence, Paging, QueryNumber, Slug, Tag, Time
 
 
 class SearchQuery(Paging):
@@ -17,6 +17,7 @@ class SearchQuery(Paging):
     region: Slug | None = None
     tag: Tag | None = None
     language: Literal[LANGUAGES] | None = None  # type: ignore[valid-type]
+    licence: Licence | None = None
     sort: Literal[SORTS] | None = None  # type: ignore[valid-type]
     page: QueryNumber | None = None
 
@@ -47,7 +48,9 @@ class SearchResults(Answer):
     page: int | None = None
     pages: int | None = None
     hits: list[Hit]
-    facets: dict[str, dict[str, int]] = Field(description="Matching recipes by region, tag and language.")
+    facets: dict[str, dict[str, int]] = Field(
+        description="Matching recipes by region, tag, language and licence."
+    )
     suggestion: str | None = None
     relaxed: bool | None = None
     left_out: list[str] = []
