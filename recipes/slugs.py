@@ -8,9 +8,22 @@ title, and never change when the title does (renaming is an explicit moderation 
 
 from slugify import slugify as _transliterated_slug
 
+from recipes.errors import Invalid
+
 MAX_SLUG_LENGTH = 80
+# Addresses under /recipes/ that are pages of the site itself (/recipes/new is the editor of a new
+# recipe): a recipe given one of them could never be read.
+RESERVED_SLUGS = frozenset({"new"})
 
 
 def slugify(title: str) -> str:
     """Return the slug of a title: ASCII letters and digits joined by single hyphens."""
     return _transliterated_slug(title, max_length=MAX_SLUG_LENGTH, lowercase=True)
+
+
+def refuse_reserved(slug: str) -> None:
+    """Invalid if ``slug`` is the address of one of the site's own pages."""
+    if slug in RESERVED_SLUGS:
+        raise Invalid(
+            "The address {slug!r} belongs to a page of the site; choose another.", values={"slug": slug}
+        )

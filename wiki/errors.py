@@ -92,10 +92,10 @@ def _http_error(error: HTTPException):
     code = CODE_BY_HTTP_STATUS.get(error.code or 500, "invalid")
     known = HTTP_ERROR_MESSAGES.get(code)
     message = gettext(known) if known else error.description or gettext("The request is not valid.")
-    response = error_response(code, message)
-    if error.code == 405 and wants_json():
-        return response[0], 405
-    return response
+    body, status = error_response(code, message)
+    # A 405 says which methods the address takes (RFC 9110): Werkzeug's error carries them.
+    allowed = getattr(error, "valid_methods", None)
+    return body, status, {"Allow": ", ".join(sorted(allowed))} if allowed else {}
 
 
 def _csrf_error(error: CSRFError):
