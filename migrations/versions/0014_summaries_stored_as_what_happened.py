@@ -1,7 +1,7 @@
 """Automatic summaries stored as what happened: a kind and its values, shown in the reader's language
 
 Revision ID: 0014
-Revises: 0013, 0016
+Revises: 0016
 """
 
 from alembic import op
@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "0014"
-# Also joins the two lines of migrations that reached main side by side (0013 and 0016).
-down_revision = ("0013", "0016")
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
