@@ -11,6 +11,8 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/message
 # The domain's error classes, whose first argument is a sentence for people (recipes/errors.py).
 DOMAIN_ERRORS := LevainError Invalid NotFound Unauthorized Forbidden TooLarge EditConflict MergeConflict \
 	LicenceConflict
+# Functions whose second argument names a field for a person, shown inside an error's sentence.
+FIELD_PHRASES := clean_revision_number:2 whole_number:2 _clean_text:2
 
 .PHONY: run test bench lint clean messages constraints
 
@@ -42,7 +44,7 @@ bench: $(VENV)/.installed-test
 
 # Gather the interface strings again and add the new ones to every catalogue, for translating.
 messages: $(VENV)/.installed
-	$(PYBABEL) -q extract -F babel.cfg -k _l $(DOMAIN_ERRORS:%=-k %) --sort-by-file --project=Levain \
+	$(PYBABEL) -q extract -F babel.cfg -k _l $(DOMAIN_ERRORS:%=-k %) $(FIELD_PHRASES:%=-k %) --sort-by-file --project=Levain \
 		-o translations/messages.pot .
 	$(PYBABEL) -q update -i translations/messages.pot -d translations
 

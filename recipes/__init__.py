@@ -6,7 +6,8 @@ domain objects back, or an exception of ``recipes.errors``.
 The modules at this level are the ground every group stands on: ``models`` (the stored facts),
 ``database`` (engines, sessions, write transactions), ``schema`` (Alembic upgrades), ``errors``,
 ``blobs`` (content-addressed texts), ``queries`` (looking recipes and revisions up), ``slugs``,
-``validation`` (cleaning what people send) and ``starter`` (the template of a new recipe).
+``summaries`` (automatic summaries, stored as what happened), ``validation`` (cleaning what people
+send) and ``starter`` (the template of a new recipe).
 
 The groups, each a subpackage, in the one order their imports may go (a group imports the ground
 and the groups before it, never one after it; ``tests/unit/test_layers.py`` keeps it so):

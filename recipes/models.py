@@ -35,6 +35,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from recipes.summaries import SummaryFields
+
 ROLES = ("contributor", "editor", "moderator", "admin")
 REVISION_STATUSES = ("approved", "pending", "rejected")
 LANGUAGES = ("fr", "en")
@@ -171,7 +173,7 @@ class RecipeTag(Base):
     recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"), primary_key=True)
     tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
-class Revision(Base):
+class Revision(SummaryFields, Base):
     __tablename__ = "revisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -343,7 +345,7 @@ class SearchOutbox(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Change(Base):
+class Change(SummaryFields, Base):
     """One line of recent changes: who did what to which recipe or account, and when. Never updated."""
 
     __tablename__ = "changes"
@@ -373,7 +375,7 @@ class ChangePatrol(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AuditEntry(Base):
+class AuditEntry(SummaryFields, Base):
     """One moderation action in the audit log; the database itself refuses to update or delete it."""
 
     __tablename__ = "audit_log"

@@ -74,9 +74,9 @@ def get_recipe_id(session: Session, slug: str, *, include_deleted: bool = False)
 def _check_found(slug: str, recipe, include_deleted: bool) -> None:
     """Raise NotFound unless ``recipe`` (a Recipe, or a row of its columns) is one readers may open."""
     if recipe is None or recipe.head_revision_id is None:
-        raise NotFound(f"There is no recipe {slug!r}.")
+        raise NotFound("There is no recipe {slug!r}.", values={"slug": slug})
     if recipe.deleted_at is not None and not include_deleted:
-        raise NotFound(f"The recipe {slug!r} was deleted.", deleted=True)
+        raise NotFound("The recipe {slug!r} was deleted.", values={"slug": slug}, deleted=True)
 
 
 REVISION_BY_NUMBER = (
@@ -89,7 +89,9 @@ REVISION_BY_NUMBER = (
 def get_revision(session: Session, recipe: Recipe, number: int) -> Revision:
     revision = session.scalar(REVISION_BY_NUMBER, {"recipe_id": recipe.id, "number": number})
     if revision is None:
-        raise NotFound(f"The recipe {recipe.slug!r} has no revision {number}.")
+        raise NotFound(
+            "The recipe {slug!r} has no revision {number}.", values={"slug": recipe.slug, "number": number}
+        )
     return revision
 
 

@@ -1,11 +1,12 @@
 """Slugs: the ASCII, lowercase, hyphenated names that recipes and regions have in addresses.
 
-"Cartopartie à Plouarzel" becomes ``cartopartie-a-plouarzel``. Slugs are made once, from a title,
-and never change when the title does (renaming is an explicit moderation action).
+"Cartopartie à Plouarzel" becomes ``cartopartie-a-plouarzel``; a title in another script is
+transliterated ("Κοινός κήπος" → ``koinos-kepos``, "共享花园" → ``gong-xiang-hua-yuan``) by
+python-slugify, so that every title that has letters gets an address. Slugs are made once, from a
+title, and never change when the title does (renaming is an explicit moderation action).
 """
 
-import re
-import unicodedata
+from slugify import slugify as _transliterated_slug
 
 from recipes.errors import Invalid
 
@@ -14,17 +15,10 @@ MAX_SLUG_LENGTH = 80
 # recipe): a recipe given one of them could never be read.
 RESERVED_SLUGS = frozenset({"new"})
 
-_NOT_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
-# Letters that NFKD does not decompose into ASCII but that French and German texts use.
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O"})
-
 
 def slugify(title: str) -> str:
     """Return the slug of a title: ASCII letters and digits joined by single hyphens."""
-    folded = unicodedata.normalize("NFKD", title.translate(_LIGATURES))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    slug = _NOT_SLUG_CHARS.sub("-", ascii_text).strip("-")
-    return slug[:MAX_SLUG_LENGTH].rstrip("-")
+    return _transliterated_slug(title, max_length=MAX_SLUG_LENGTH, lowercase=True)
 
 
 def refuse_reserved(slug: str) -> None:

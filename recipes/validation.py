@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import Invalid, TooLarge
+from .errors import N_, Invalid, Label, TooLarge
 from .models import LANGUAGES
 from .slugs import slugify
 
@@ -34,7 +34,7 @@ def clean_title(title: object) -> str:
         raise Invalid("A recipe needs a title.")
     title = one_line(title)
     if len(title) > MAX_TITLE_LENGTH:
-        raise Invalid(f"A title has at most {MAX_TITLE_LENGTH} characters.")
+        raise Invalid("A title has at most {most} characters.", values={"most": MAX_TITLE_LENGTH})
     if not slugify(title):
         raise Invalid("A title needs at least one letter or digit.")
     return title
@@ -45,7 +45,7 @@ def clean_body(body: object) -> str:
     if not isinstance(body, str):
         raise Invalid("The text of a recipe must be a string.")
     if len(body) > MAX_BODY_LENGTH:
-        raise TooLarge(f"A recipe has at most {MAX_BODY_LENGTH:,} characters.")
+        raise TooLarge("A recipe has at most {most:,} characters.", values={"most": MAX_BODY_LENGTH})
     return body.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
@@ -56,7 +56,7 @@ def clean_summary(summary: object) -> str:
         raise Invalid("An edit summary must be a string.")
     summary = one_line(summary)
     if len(summary) > MAX_SUMMARY_LENGTH:
-        raise Invalid(f"An edit summary has at most {MAX_SUMMARY_LENGTH} characters.")
+        raise Invalid("An edit summary has at most {most} characters.", values={"most": MAX_SUMMARY_LENGTH})
     return summary
 
 
@@ -73,10 +73,13 @@ def clean_tags(tags: object) -> list[str]:
         if not tag or tag in cleaned:
             continue
         if len(tag) > MAX_TAG_LENGTH or not _TAG_PATTERN.match(tag):
-            raise Invalid(f"A tag has at most {MAX_TAG_LENGTH} letters, digits, spaces or hyphens.")
+            raise Invalid(
+                "A tag has at most {most} letters, digits, spaces or hyphens.",
+                values={"most": MAX_TAG_LENGTH},
+            )
         cleaned.append(tag)
     if len(cleaned) > MAX_TAGS:
-        raise Invalid(f"A recipe has at most {MAX_TAGS} tags.")
+        raise Invalid("A recipe has at most {most} tags.", values={"most": MAX_TAGS})
     return cleaned
 
 
@@ -84,16 +87,19 @@ def clean_language(language: object) -> str:
     if language is None:
         return "fr"
     if language not in LANGUAGES:
-        raise Invalid(f"The language is one of {', '.join(LANGUAGES)}.")
+        raise Invalid("The language is one of {choices}.", values={"choices": ", ".join(LANGUAGES)})
     return language
 
 
-def clean_revision_number(value: object, what: str = "revision") -> int:
-    """Return a revision number (1, 2, 3 …) from an int or a string of digits."""
+def clean_revision_number(value: object, what: str = N_("revision")) -> int:
+    """Return a revision number (1, 2, 3 …) from an int or a string of digits.
+
+    ``what`` names the field for a person (the catalogues gather it: see the Makefile's keywords).
+    """
     if isinstance(value, bool):
-        raise Invalid(f"The {what} must be a whole number.")
+        raise Invalid("The {what} must be a whole number.", values={"what": Label("phrase", what)})
     if isinstance(value, str) and len(value) < 20 and value.strip().isascii() and value.strip().isdigit():
         value = int(value)
     if not isinstance(value, int) or value < 1 or value > MAX_REVISION_NUMBER:
-        raise Invalid(f"The {what} must be a whole number from 1.")
+        raise Invalid("The {what} must be a whole number from 1.", values={"what": Label("phrase", what)})
     return value

@@ -10,6 +10,7 @@ that says so; the next request tries again, so the wiki recovers by itself when 
 from __future__ import annotations
 
 from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from werkzeug.exceptions import HTTPException
@@ -18,7 +19,8 @@ from recipes.database import BUSY, FULL, READ_ONLY, UNREACHABLE, database_failur
 from recipes.errors import LevainError
 
 from .db import close_session
-from .i18n import error_message
+from .formatting import N_
+from .labels import error_message
 
 STATUS_BY_CODE = {
     "invalid": 400,
@@ -48,10 +50,23 @@ CODE_BY_HTTP_STATUS = {
 
 # The answer to each kind of database failure: its code and a sentence for the person.
 FAILURE_ANSWERS = {
-    UNREACHABLE: ("unavailable", "The wiki cannot reach its database just now; try again in a few minutes."),
-    BUSY: ("unavailable", "The wiki is very busy just now; try again in a few seconds."),
-    READ_ONLY: ("unavailable", "The wiki's storage is read-only: nothing was saved; try again later."),
-    FULL: ("storage_full", "The wiki's storage is full: nothing was saved. Try again once there is room."),
+    UNREACHABLE: (
+        "unavailable",
+        N_("The wiki cannot reach its database just now; try again in a few minutes."),
+    ),
+    BUSY: ("unavailable", N_("The wiki is very busy just now; try again in a few seconds.")),
+    READ_ONLY: ("unavailable", N_("The wiki's storage is read-only: nothing was saved; try again later.")),
+    FULL: (
+        "storage_full",
+        N_("The wiki's storage is full: nothing was saved. Try again once there is room."),
+    ),
+}
+# The sentence for an HTTP error of each code; others keep Werkzeug's description.
+HTTP_ERROR_MESSAGES = {
+    "too_large": N_("The request is too large."),
+    "rate_limited": N_("Too many requests; wait a little and try again."),
+    "not_found": N_("There is nothing at this address."),
+    "method_not_allowed": N_("This address does not take this method."),
 }
 
 
@@ -75,11 +90,8 @@ def _domain_error(error: LevainError):
 
 def _http_error(error: HTTPException):
     code = CODE_BY_HTTP_STATUS.get(error.code or 500, "invalid")
-    message = {
-        "too_large": "The request is too large.",
-        "rate_limited": "Too many requests; wait a little and try again.",
-        "not_found": "There is nothing at this address.",
-    }.get(code, error.description or "The request is not valid.")
+    known = HTTP_ERROR_MESSAGES.get(code)
+    message = gettext(known) if known else error.description or gettext("The request is not valid.")
     body, status = error_response(code, message)
     # A 405 says which methods the address takes (RFC 9110): Werkzeug's error carries them.
     allowed = getattr(error, "valid_methods", None)
@@ -87,9 +99,8 @@ def _http_error(error: HTTPException):
 
 
 def _csrf_error(error: CSRFError):
-    return error_response(
-        "invalid", "The security token of this form is missing or expired. Reload the page and try again."
-    )
+    message = gettext("The security token of this form is missing or expired. Reload the page and try again.")
+    return error_response("invalid", message)
 
 
 def database_failure_answer(error: BaseException) -> tuple[str, str] | None:
@@ -99,7 +110,8 @@ def database_failure_answer(error: BaseException) -> tuple[str, str] | None:
         return None
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     current_app.logger.error("database %s on %s %s: %s", failure, request.method, request.path, reason)
-    return FAILURE_ANSWERS[failure]
+    code, message = FAILURE_ANSWERS[failure]
+    return code, gettext(message)
 
 
 def _database_error(error: DBAPIError | DisconnectionError):
@@ -116,7 +128,7 @@ def _unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
     current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
-    return error_response("internal", "Something went wrong on our side; nothing was saved.")
+    return error_response("internal", gettext("Something went wrong on our side; nothing was saved."))
 
 
 def init_app(app: Flask) -> None:

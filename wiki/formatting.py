@@ -7,9 +7,11 @@ catalogue are found once per request (``ReaderLocale``, kept in ``g``) and hande
 its context, so that a filter or a message in a long loop costs a dictionary lookup, not a lookup
 through Flask's context-local proxies. The filters:
 
-- ``when``: a moment as a localised medium date and time ("4 mars 2026, 15:06:07", "Mar 4, 2026,
-  3:06:07 PM"), in the configured time zone (``BABEL_DEFAULT_TIMEZONE``, UTC by default);
-- ``when_tag``: the same in a ``<time datetime="…">`` element;
+- ``when``: a moment as a localised medium date and a time to the minute ("4 mars 2026, 15:06",
+  "Mar 4, 2026, 3:06 PM"), in the configured time zone (``BABEL_DEFAULT_TIMEZONE``, UTC by default):
+  seconds are noise to a reader;
+- ``when_tag``: the same in a ``<time datetime="…" title="…">`` element, whose title gives the time
+  to the second ("4 mars 2026, 15:06:07") for whoever hovers it;
 - ``ago``: how long ago a moment was ("il y a 3 heures", "3 hours ago");
 - ``number``: a whole number with the locale's grouping ("12 345", "12,345");
 - ``size``: a signed size change ("+1 234", "−56", "0"), as the history shows it;
@@ -56,7 +58,8 @@ class LocaleFormats:
         self.locale = Locale.parse(locale_name)
         self.zone: tzinfo = get_timezone(zone_name)
         self._date = parse_pattern(self.locale.date_formats["medium"])
-        self._time = parse_pattern(self.locale.time_formats["medium"])
+        self._time = parse_pattern(self.locale.time_formats["short"])
+        self._full_time = parse_pattern(self.locale.time_formats["medium"])
         self._date_time = self.locale.datetime_formats["medium"]
         symbols = self.locale.number_symbols["latn"]
         self._group, self._minus = symbols["group"], symbols["minusSign"]
@@ -64,16 +67,19 @@ class LocaleFormats:
         self._groups_by_three = self.locale.decimal_formats[None].grouping == (3, 3)
         self.when_tag = lru_cache(maxsize=FORMATTED_MOMENTS_KEPT)(self._when_tag)
 
-    def when(self, moment: datetime) -> str:
-        """A moment in this zone, as this locale writes a date and time; a naive moment is UTC."""
+    def when(self, moment: datetime, *, seconds: bool = False) -> str:
+        """A moment in this zone, as this locale writes a date and time (to the minute, unless
+        ``seconds``); a naive moment is UTC."""
         local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(self.zone)
+        time = self._full_time if seconds else self._time
         return self._date_time.replace("{1}", self._date.apply(local, self.locale)).replace(
-            "{0}", self._time.apply(local, self.locale)
+            "{0}", time.apply(local, self.locale)
         )
 
     def _when_tag(self, moment: datetime) -> Markup:
         # Concatenation, not Markup.format: the escaping formatter costs more than the formatting.
-        return Markup(f'<time datetime="{escape(moment.isoformat())}">{escape(self.when(moment))}</time>')
+        exact, full = escape(moment.isoformat()), escape(self.when(moment, seconds=True))
+        return Markup(f'<time datetime="{exact}" title="{full}">{escape(self.when(moment))}</time>')
 
     def ago(self, moment: datetime, now: datetime) -> str:
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)

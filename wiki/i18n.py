@@ -5,11 +5,9 @@ from __future__ import annotations
 from importlib.resources import files
 
 from flask import Flask, Response, request
-from flask_babel import Babel, gettext
+from flask_babel import Babel
 
-from recipes.errors import LevainError
-
-from . import formatting
+from . import formatting, labels
 
 LANGUAGES = ("fr", "en")
 LANGUAGE_COOKIE = "levain_lang"
@@ -21,17 +19,18 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    """The visitor's choice (the switch's cookie), else the best of the browser's languages, else French."""
+    """The visitor's choice (the switch's cookie), else the best of the browser's languages, else French.
+
+    The API speaks the language its client asks for in ``Accept-Language``, English by default: a
+    script has no language switch, and English is what most integrators read. The wiki's own pages
+    calling the API (a picture upload) send the cookie, and get their page's language.
+    """
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LANGUAGES) or "en"
     return request.accept_languages.best_match(LANGUAGES) or "fr"
-
-
-def error_message(error: LevainError) -> str:
-    """A domain error's sentence in the reader's language: its template translated, then filled in."""
-    template = gettext(error.template)
-    return template.format(**error.values) if error.values else template
 
 
 def vary_on_language(response: Response) -> Response:
@@ -46,3 +45,4 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(vary_on_language)
     formatting.init_app(app)
+    labels.init_app(app)

@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
-from recipes.errors import Invalid
+from recipes.errors import Invalid, Unauthorized
 
 from .auth import bearer_token, current_domain_user
 
@@ -161,11 +162,17 @@ def init_app(app: Flask) -> None:
 
 def _check_csrf() -> None:
     """Every unsafe request needs a CSRF token, unless it authenticates with a bearer token or is a
-    language switch sent by a page of this site without one."""
+    language switch sent by a page of this site without one.
+
+    An unsafe API request with no credentials at all is told so (401) rather than about a form's
+    token, which a script has no use for.
+    """
     if request.method not in UNSAFE_METHODS or bearer_token() is not None:
         return
     if request.endpoint in TOKENLESS_ENDPOINTS and not request.form.get("csrf_token") and _from_this_site():
         return
+    if request.path.startswith("/api/") and not current_user.is_authenticated:
+        raise Unauthorized("Log in, or send 'Authorization: Bearer <token>', to change anything.")
     csrf.protect()
 
 

@@ -34,13 +34,18 @@ def validate_username(name: str) -> str:
 
 def validate_password(password: str) -> str:
     if not isinstance(password, str) or not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise Invalid(f"A password has {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters.")
+        raise Invalid(
+            "A password has {min_password_length} to {most} characters.",
+            values={"min_password_length": MIN_PASSWORD_LENGTH, "most": MAX_PASSWORD_LENGTH},
+        )
     return password
 
 
 def validate_role(role: str) -> str:
     if role not in ROLES:
-        raise Invalid(f"Unknown role {role!r}; roles are {', '.join(ROLES)}.")
+        raise Invalid(
+            "Unknown role {role!r}; roles are {choices}.", values={"role": role, "choices": ", ".join(ROLES)}
+        )
     return role
 
 
@@ -57,7 +62,7 @@ def find_user(session: Session, name: str) -> User | None:
 def get_user(session: Session, name: str) -> User:
     user = find_user(session, name)
     if user is None:
-        raise NotFound(f"There is no user named {name!r}.")
+        raise NotFound("There is no user named {name!r}.", values={"name": name})
     return user
 
 
@@ -69,7 +74,7 @@ def create_user(
     begin_write(session)
     if find_user(session, name) is not None:
         session.rollback()
-        raise Invalid(f"The name {name!r} is taken.")
+        raise Invalid("The name {name!r} is taken.", values={"name": name})
     user = User(
         name=name,
         email=(email or None),

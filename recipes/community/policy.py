@@ -9,12 +9,12 @@ policy (``LEVAIN_REVIEW_POLICY``) to a save.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import inspect
 
-from recipes.errors import Forbidden, LevainError, Unauthorized
-from recipes.models import ROLES, Recipe, User, utcnow
+from recipes.errors import Forbidden, Label, LevainError, Unauthorized
+from recipes.models import ROLES, Protection, Recipe, User, utcnow
 
 # The lowest role that may take each action; None means anyone, even without an account.
 MINIMUM_ROLE: dict[str, str | None] = {
@@ -90,15 +90,34 @@ def refusal(user: User | None, action: str, recipe: Recipe | None = None) -> Lev
         return Forbidden("Your account may not do this.")
     block = _loaded(user, "block")
     if action not in UNAFFECTED_BY_BLOCKS and block is not None and is_in_force(block.expires_at):
-        return Forbidden(f"Your account is blocked {until(block.expires_at)}: {block.reason}")
+        if block.expires_at is None:
+            return Forbidden(
+                "Your account is blocked until further notice: {reason}", values={"reason": block.reason}
+            )
+        return Forbidden(
+            "Your account is blocked until {until}: {reason}",
+            values={"until": block.expires_at, "reason": block.reason},
+        )
     protection = _loaded(recipe, "protection") if recipe is not None and action in PROTECTED_ACTIONS else None
     if protection is not None and is_in_force(protection.expires_at):
         if role_rank(user.role) < role_rank(protection.level):
-            return Forbidden(
-                f"This recipe is protected {until(protection.expires_at)}: only {protection.level}s "
-                f"and above may change it ({protection.reason})."
-            )
+            return _protected(protection)
     return None
+
+
+def _protected(protection: Protection) -> Forbidden:
+    """Why a protection bars this user: until when, from which role on, and the moderator's reason."""
+    values = {"role": Label("role", protection.level), "reason": protection.reason}
+    if protection.expires_at is None:
+        return Forbidden(
+            "This recipe is protected until further notice: "
+            "only from the role {role} on may change it ({reason}).",
+            values=values,
+        )
+    return Forbidden(
+        "This recipe is protected until {until}: only from the role {role} on may change it ({reason}).",
+        values={**values, "until": protection.expires_at},
+    )
 
 
 def _loaded(thing: User | Recipe, relation: str):
@@ -116,13 +135,6 @@ def _loaded(thing: User | Recipe, relation: str):
 def is_in_force(expires_at: datetime | None) -> bool:
     """Whether a block or a protection ending at ``expires_at`` (None: never) still applies."""
     return expires_at is None or expires_at > utcnow()
-
-
-def until(expires_at: datetime | None) -> str:
-    """'until 2026-12-01 18:00 UTC', or 'until further notice' for no expiry."""
-    if expires_at is None:
-        return "until further notice"
-    return f"until {expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def must_wait_for_review(user: User, action: str, recipe: Recipe | None, policy: str) -> bool:

@@ -19,7 +19,7 @@ def clean_region_name(name: object) -> str:
         raise Invalid("A region needs a name.")
     name = one_line(name)
     if len(name) > MAX_REGION_NAME_LENGTH:
-        raise Invalid(f"A region name has at most {MAX_REGION_NAME_LENGTH} characters.")
+        raise Invalid("A region name has at most {most} characters.", values={"most": MAX_REGION_NAME_LENGTH})
     if not slugify(name):
         raise Invalid("A region name needs at least one letter or digit.")
     return name
@@ -32,7 +32,7 @@ def create_region(session: Session, name: str) -> Region:
     slug = slugify(name)
     if session.scalar(select(Region).where(Region.slug == slug)) is not None:
         session.rollback()
-        raise Invalid(f"The region {slug!r} exists already.")
+        raise Invalid("The region {slug!r} exists already.", values={"slug": slug})
     region = Region(slug=slug, name=name)
     session.add(region)
     session.commit()
@@ -42,7 +42,7 @@ def create_region(session: Session, name: str) -> Region:
 def get_region(session: Session, slug: str) -> Region:
     region = session.scalar(select(Region).where(Region.slug == slug))
     if region is None:
-        raise NotFound(f"There is no region {slug!r}.")
+        raise NotFound("There is no region {slug!r}.", values={"slug": slug})
     return region
 
 

@@ -31,7 +31,10 @@ def can_see_revision(viewer: User | None, revision: Revision) -> bool:
 def require_visible(viewer: User | None, revision: Revision) -> None:
     """NotFound, worded as for a revision that does not exist, unless ``viewer`` may see it."""
     if not can_see_revision(viewer, revision):
-        raise NotFound(f"The recipe {revision.recipe.slug!r} has no revision {revision.number}.")
+        raise NotFound(
+            "The recipe {slug!r} has no revision {number}.",
+            values={"slug": revision.recipe.slug, "number": revision.number},
+        )
 
 
 def can_see_recipe(viewer: User | None, recipe: Recipe) -> bool:
@@ -41,7 +44,7 @@ def can_see_recipe(viewer: User | None, recipe: Recipe) -> bool:
 
 def require_recipe_visible(viewer: User | None, recipe: Recipe) -> None:
     if not can_see_recipe(viewer, recipe):
-        raise NotFound(f"There is no recipe {recipe.slug!r}.")
+        raise NotFound("There is no recipe {slug!r}.", values={"slug": recipe.slug})
 
 
 def shown_revision(viewer: User | None, recipe: Recipe) -> Revision:

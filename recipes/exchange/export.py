@@ -55,7 +55,10 @@ def export_wiki(
     try:
         missing = unplanned_tables(session)
         if missing:
-            raise Invalid(f"The database has tables the export does not know: {', '.join(missing)}.")
+            raise Invalid(
+                "The database has tables the export does not know: {choices}.",
+                values={"choices": ", ".join(missing)},
+            )
         plans = export_plan(with_passwords)
         counts = {plan.name: session.scalar(select(func.count()).select_from(plan.table)) for plan in plans}
         header = {

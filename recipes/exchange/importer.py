@@ -116,7 +116,8 @@ def _require_empty(session: Session) -> None:
     filled = [table.name for table in tables if session.scalar(select(1).select_from(table).limit(1))]
     if filled:
         raise Invalid(
-            f"This wiki is not empty (it has {', '.join(filled)}): import only into a new, empty instance."
+            "This wiki is not empty (it has {choices}): import only into a new, empty instance.",
+            values={"choices": ", ".join(filled)},
         )
 
 

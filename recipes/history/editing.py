@@ -43,6 +43,7 @@ from recipes.licences.rules import DEFAULT_OFFERED, clean_licence
 from recipes.models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User
 from recipes.queries import get_revision
 from recipes.slugs import MAX_SLUG_LENGTH, RESERVED_SLUGS, slugify
+from recipes.summaries import automatic
 
 
 def unique_slug(session: Session, title: str, also_taken: Collection[str] = ()) -> str:
@@ -68,7 +69,7 @@ def region_by_slug(session: Session, slug: str | None) -> Region | None:
         return None
     region = session.scalar(select(Region).where(Region.slug == slug))
     if region is None:
-        raise Invalid(f"There is no region {slug!r}.")
+        raise Invalid("There is no region {slug!r}.", values={"slug": slug})
     return region
 
 
@@ -116,7 +117,7 @@ def create_recipe(
             author=author,
             title=title,
             body=body,
-            summary=summary or "Création",
+            summary=summary or automatic("create"),
             kind="create",
             render=render,
             status=review_status(author, "create", None, review_policy, unreviewed_text=False),
@@ -185,7 +186,10 @@ def _save_on_head(session: Session, slug: str, edit: _Edit, render: Renderer) ->
     require(edit.author, "edit", recipe)
     head = recipe.head_revision
     if edit.base_number > head.number:
-        raise Invalid(f"Revision {edit.base_number} does not exist yet; the latest is {head.number}.")
+        raise Invalid(
+            "Revision {base_number} does not exist yet; the latest is {number}.",
+            values={"base_number": edit.base_number, "number": head.number},
+        )
     upstream = _upstream_record(session, recipe, edit.upstream_number)
     base = head if edit.base_number == head.number else get_revision(session, recipe, edit.base_number)
     head_text = load_blob(session, head.blob_id).text
@@ -253,15 +257,23 @@ def _upstream_record(session: Session, recipe: Recipe, number: int | None) -> Re
     if number is None:
         return None
     if recipe.parent is None:
-        raise Invalid(f"{recipe.slug!r} is not a fork: it has no upstream revision to take in.")
+        raise Invalid(
+            "{slug!r} is not a fork: it has no upstream revision to take in.", values={"slug": recipe.slug}
+        )
     upstream = session.scalar(
         select(Revision).where(Revision.recipe_id == recipe.parent_id, Revision.number == number)
     )
     if upstream is None:
-        raise Invalid(f"The recipe {recipe.parent.slug!r} has no revision {number}.")
+        raise Invalid(
+            "The recipe {slug!r} has no revision {number}.",
+            values={"slug": recipe.parent.slug, "number": number},
+        )
     already = merged_upstream_number(session, recipe)
     if number < already:
-        raise Invalid(f"This variant already took in revision {already} of {recipe.parent.slug!r}.")
+        raise Invalid(
+            "This variant already took in revision {already} of {slug!r}.",
+            values={"already": already, "slug": recipe.parent.slug},
+        )
     return upstream
 
 
@@ -297,7 +309,7 @@ def revert(
             author=author,
             title=target.title,
             body=body,
-            summary=summary or f"Retour à la révision {number}",
+            summary=summary or automatic("revert", number=number),
             kind="revert",
             render=render,
             blob_hint=target.blob_id,

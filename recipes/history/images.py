@@ -102,8 +102,14 @@ def _sniff(data: bytes) -> tuple[str, str]:
     if data[:4] == _WEBP_MARKERS[0] and data[8:12] == _WEBP_MARKERS[1]:
         return "image/webp", "WEBP"
     if _SVG_START.match(data[:1024]):
-        raise Invalid(f"SVG pictures are not accepted, as they can carry scripts: export it as {_ACCEPTED}.")
-    raise Invalid(f"This file is not a picture the wiki accepts ({_ACCEPTED}), whatever its name says.")
+        raise Invalid(
+            "SVG pictures are not accepted, as they can carry scripts: export it as {_accepted}.",
+            values={"_accepted": _ACCEPTED},
+        )
+    raise Invalid(
+        "This file is not a picture the wiki accepts ({_accepted}), whatever its name says.",
+        values={"_accepted": _ACCEPTED},
+    )
 
 
 def check_picture(data: bytes) -> PictureFacts:
@@ -111,7 +117,9 @@ def check_picture(data: bytes) -> PictureFacts:
     if not data:
         raise Invalid("The file is empty.")
     if len(data) > MAX_IMAGE_BYTES:
-        raise TooLarge(f"A picture may weigh {MAX_IMAGE_BYTES // (1024 * 1024)} MB at most.")
+        raise TooLarge(
+            "A picture may weigh {value} MB at most.", values={"value": MAX_IMAGE_BYTES // (1024 * 1024)}
+        )
     content_type, pillow_format = _sniff(data)
     try:
         with warnings.catch_warnings():
@@ -120,13 +128,18 @@ def check_picture(data: bytes) -> PictureFacts:
             with PillowImage.open(io.BytesIO(data), formats=[pillow_format]) as picture:
                 width, height = picture.size
                 if width * height > MAX_IMAGE_PIXELS:
-                    raise TooLarge(f"A picture may have {MAX_IMAGE_PIXELS:,} pixels at most.")
+                    raise TooLarge(
+                        "A picture may have {most:,} pixels at most.", values={"most": MAX_IMAGE_PIXELS}
+                    )
                 picture.load()
     except (PillowImage.DecompressionBombWarning, PillowImage.DecompressionBombError) as error:
-        raise TooLarge(f"A picture may have {MAX_IMAGE_PIXELS:,} pixels at most.") from error
+        raise TooLarge(
+            "A picture may have {most:,} pixels at most.", values={"most": MAX_IMAGE_PIXELS}
+        ) from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:  # what Pillow raises on broken files
         raise Invalid(
-            f"This file starts like a picture but is damaged or incomplete ({_ACCEPTED})."
+            "This file starts like a picture but is damaged or incomplete ({_accepted}).",
+            values={"_accepted": _ACCEPTED},
         ) from error
     return PictureFacts(content_type, width, height)
 

@@ -37,7 +37,7 @@ def record_audit(
         revision_id=revision.id if revision else None,
         target_user_id=target_user.id if target_user else None,
         change_id=change.id if change else None,
-        summary=summary[:500],
+        summary=summary,
         reason=reason,
     )
     session.add(entry)

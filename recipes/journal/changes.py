@@ -26,6 +26,7 @@ from recipes.errors import Forbidden, Invalid, NotFound
 from recipes.journal.audit import record_audit
 from recipes.models import Change, ChangePatrol, Recipe, Region, Revision, User
 from recipes.queries import clamp_limit
+from recipes.summaries import automatic, stored_summary
 
 CONTENT_TYPES = ("create", "edit", "revert", "fork", "sync", "proposal", "accept", "decline")
 MODERATION_TYPES = (
@@ -92,7 +93,7 @@ def record_change(
         revision_id=revision.id if revision else None,
         user_id=user.id if user else None,
         target_user_id=target_user.id if target_user else None,
-        summary=summary[:500],
+        summary=summary,
         **({"created_at": at} if at is not None else {}),
     )
     session.add(change)
@@ -122,7 +123,7 @@ def record_revision_change(
         user=author,
         recipe=recipe,
         revision=revision,
-        summary=revision.summary,
+        summary=stored_summary(revision),
         at=at,
     )
 
@@ -138,13 +139,13 @@ def clean_filters(
 ) -> ChangeFilters:
     """Check the filters a person sent: unknown values are refused, not silently ignored."""
     if region and session.scalar(select(Region.id).where(Region.slug == region)) is None:
-        raise Invalid(f"There is no region {region!r}.")
+        raise Invalid("There is no region {region!r}.", values={"region": region})
     if user and session.scalar(select(User.id).where(User.name == user)) is None:
-        raise Invalid(f"There is no user {user!r}.")
+        raise Invalid("There is no user {user!r}.", values={"user": user})
     if recipe and session.scalar(select(Recipe.id).where(Recipe.slug == recipe)) is None:
-        raise Invalid(f"There is no recipe {recipe!r}.")
+        raise Invalid("There is no recipe {recipe!r}.", values={"recipe": recipe})
     if type and type not in CHANGE_TYPES:
-        raise Invalid(f"A change type is one of {', '.join(CHANGE_TYPES)}.")
+        raise Invalid("A change type is one of {choices}.", values={"choices": ', '.join(CHANGE_TYPES)})
     return ChangeFilters(region or None, user or None, recipe or None, type or None, _flag(unpatrolled))
 
 
@@ -239,9 +240,9 @@ def patrol_change(session: Session, change_id: int, *, user: User) -> ChangePatr
     with write_transaction(session):
         change = session.get(Change, change_id)
         if change is None:
-            raise NotFound(f"There is no change {change_id}.")
+            raise NotFound("There is no change {change_id}.", values={"change_id": change_id})
         if session.get(ChangePatrol, change_id) is not None:
-            raise Invalid(f"Change {change_id} is already patrolled.")
+            raise Invalid("Change {change_id} is already patrolled.", values={"change_id": change_id})
         if change.user_id == user.id:
             # Patrolling is a second pair of eyes: one's own changes would leave the list unchecked.
             raise Forbidden("You cannot patrol your own changes; another editor will.")
@@ -249,5 +250,5 @@ def patrol_change(session: Session, change_id: int, *, user: User) -> ChangePatr
         session.add(mark)
         session.flush()
         record_audit(session, action="patrol", actor=user, recipe=change.recipe, change=change,
-                     summary=f"{change.type} {change.id}")
+                     summary=automatic("patrol", id=change.id, type=change.type))
     return mark

@@ -25,6 +25,7 @@ from recipes.licences.rules import fork_licence
 from recipes.models import Recipe, RecipeTag, Region, Revision, User
 from recipes.queries import get_recipe, get_revision
 from recipes.slugs import MAX_SLUG_LENGTH, refuse_reserved, slugify
+from recipes.summaries import automatic
 
 
 def fork_recipe(
@@ -57,7 +58,7 @@ def fork_recipe(
         variant.licence = chosen_licence
         fork_point = parent.published_revision  # a variant starts from text readers see
         if fork_point is None:
-            raise NotFound(f"There is no recipe {slug!r}.")
+            raise NotFound("There is no recipe {slug!r}.", values={"slug": slug})
         revision = append_revision(
             session,
             variant,
@@ -65,7 +66,7 @@ def fork_recipe(
             author=author,
             title=variant.title,
             body=load_blob(session, fork_point.blob_id).text,
-            summary=f"Adapté de {parent.title} ({_region_label(parent)}), révision {fork_point.number}",
+            summary=_fork_summary(parent, fork_point.number),
             kind="fork",
             render=render,
             blob_hint=fork_point.blob_id,
@@ -106,7 +107,7 @@ def _variant_slug(session: Session, parent: Recipe, region: Region, new_slug: st
     if new_slug is None:
         return unique_slug(session, f"{parent.slug}-{region.slug}")
     if session.scalar(select(Recipe.id).where(Recipe.slug == new_slug)) is not None:
-        raise Invalid(f"The address {new_slug!r} is taken; choose another.")
+        raise Invalid("The address {new_slug!r} is taken; choose another.", values={"new_slug": new_slug})
     return new_slug
 
 
@@ -122,8 +123,10 @@ def _variant_title(parent: Recipe, region: Region) -> str:
     return title.rstrip() + suffix
 
 
-def _region_label(recipe: Recipe) -> str:
-    return recipe.region.name if recipe.region is not None else "recette d'origine"
+def _fork_summary(parent: Recipe, number: int) -> str:
+    if parent.region is None:
+        return automatic("fork_original", title=parent.title, number=number)
+    return automatic("fork", title=parent.title, region=parent.region.name, number=number)
 
 
 def add_region(session: Session, *, author: User | None, name: str) -> Region:
@@ -147,10 +150,14 @@ class Comparison:
 def parse_revision_spec(spec: object, what: str) -> tuple[str, int | None]:
     """Split ``slug`` or ``slug@n`` (as ``?a=`` and ``?b=`` give it) into a slug and a revision number."""
     if not isinstance(spec, str) or not spec.strip() or not spec.isprintable():
-        raise Invalid(f"Name the recipe to compare as {what}=slug or {what}=slug@revision.")
+        raise Invalid(
+            "Name the recipe to compare as {what}=slug or {what}=slug@revision.", values={"what": what}
+        )
     slug, at, number = spec.strip().partition("@")
     if len(slug) > MAX_SLUG_LENGTH:
-        raise Invalid(f"{what}: {slug[:20]!r}… is not a recipe address.")
+        raise Invalid(
+            "{what}: {value!r}… is not a recipe address.", values={"what": what, "value": slug[:20]}
+        )
     return slug, validation.clean_revision_number(number, f"revision of {what}") if at else None
 
 
@@ -176,5 +183,9 @@ def _recipe_at(session: Session, slug: str, number: int | None) -> tuple[Recipe,
     recipe = get_recipe(session, slug)
     revision = recipe.published_revision if number is None else get_revision(session, recipe, number)
     if revision is None or revision.status != "approved":
-        raise NotFound(f"The recipe {slug!r} has no published revision {number or ''}".rstrip() + ".")
+        if number is None:
+            raise NotFound("The recipe {slug!r} has no published revision.", values={"slug": slug})
+        raise NotFound(
+            "The recipe {slug!r} has no published revision {number}.", values={"slug": slug, "number": number}
+        )
     return recipe, revision

@@ -22,7 +22,7 @@ from recipes.blobs import load_blob
 from recipes.community.policy import require
 from recipes.community.visibility import can_see_revision
 from recipes.database import write_transaction
-from recipes.errors import Invalid, NotFound
+from recipes.errors import Invalid, Label, NotFound
 from recipes.history.merge import MergeResult, merge3
 from recipes.history.revisions import Renderer, append_revision, has_unreviewed_head, lock_recipe
 from recipes.journal.changes import record_change
@@ -32,6 +32,7 @@ from recipes.lineage.sync import require_head, resolved_text
 from recipes.lineage.tree import upstream_status
 from recipes.models import Proposal, ProposalComment, Revision, User, utcnow
 from recipes.queries import clamp_limit, get_recipe
+from recipes.summaries import automatic
 
 PROPOSAL_STATUSES = ("open", "accepted", "declined")
 MAX_COMMENT_LENGTH = 5_000
@@ -69,7 +70,9 @@ def create_proposal(session: Session, slug: str, *, author: User, summary: str) 
             source=source,
         )
         if load_blob(session, source.blob_id).text == base:
-            raise Invalid(f"{slug!r} has no local changes to propose: its text is its upstream's.")
+            raise Invalid(
+                "{slug!r} has no local changes to propose: its text is its upstream's.", values={"slug": slug}
+            )
         _refuse_duplicate(session, status.recipe.id, source)
         proposal = Proposal(
             source_id=status.recipe.id,
@@ -87,7 +90,7 @@ def create_proposal(session: Session, slug: str, *, author: User, summary: str) 
             type="proposal",
             user=author,
             recipe=status.parent,
-            summary=f"Proposition {proposal.id} depuis {status.recipe.slug} : {summary}",
+            summary=automatic("proposal_accept", id=proposal.id, slug=status.recipe.slug, summary=summary),
         )
     return proposal
 
@@ -98,7 +101,10 @@ def _refuse_duplicate(session: Session, source_id: int, source: Revision) -> Non
     )
     existing = session.scalar(query)
     if existing is not None:
-        raise Invalid(f"Revision {source.number} is already proposed (proposal {existing}).")
+        raise Invalid(
+            "Revision {number} is already proposed (proposal {existing}).",
+            values={"number": source.number, "existing": existing},
+        )
 
 
 def list_proposals(
@@ -118,7 +124,9 @@ def list_proposals(
     )
     if status:
         if status not in PROPOSAL_STATUSES:
-            raise Invalid(f"A proposal's status is one of {', '.join(PROPOSAL_STATUSES)}.")
+            raise Invalid(
+                "A proposal's status is one of {choices}.", values={"choices": ", ".join(PROPOSAL_STATUSES)}
+            )
         query = query.where(Proposal.status == status)
     if target:
         query = query.where(Proposal.target_id == get_recipe(session, target).id)
@@ -133,7 +141,7 @@ def get_proposal(session: Session, proposal_id: object) -> Proposal:
     number = validation.clean_revision_number(proposal_id, "proposal number")
     proposal = session.get(Proposal, number)
     if proposal is None:
-        raise NotFound(f"There is no proposal {number}.")
+        raise NotFound("There is no proposal {number}.", values={"number": number})
     return proposal
 
 
@@ -240,7 +248,13 @@ def accept_proposal(
         if head_revision not in (None, ""):
             require_head(head, validation.clean_revision_number(head_revision, "head revision"))
         text = resolved_text(_acceptance_merge(session, proposal), resolutions, head_revision=head.number)
-        summary = f"Proposition {proposal.id} de {proposal.source.title} ({proposal.author.name}) : "
+        summary = automatic(
+            "proposal_revision",
+            id=proposal.id,
+            title=proposal.source.title,
+            author=proposal.author.name,
+            summary=proposal.summary,
+        )
         revision = append_revision(
             session,
             target,
@@ -248,7 +262,7 @@ def accept_proposal(
             author=author,
             title=head.title,
             body=text,
-            summary=(summary + proposal.summary)[: validation.MAX_SUMMARY_LENGTH],
+            summary=summary,
             kind="proposal",
             render=render,
             # Accepting is the editor's review of the proposal; text awaiting review on the head is not.
@@ -274,7 +288,10 @@ def _open_proposal(session: Session, proposal_id: object, author: User) -> Propo
     proposal = get_proposal(session, proposal_id)
     require(author, "decide_proposal", proposal.target)
     if proposal.status != "open":
-        raise Invalid(f"Proposal {proposal.id} is already {proposal.status}.")
+        raise Invalid(
+            "Proposal {id} is already {status}.",
+            values={"id": proposal.id, "status": Label("proposal", proposal.status)},
+        )
     return proposal
 
 
@@ -300,7 +317,7 @@ def _decide(
         .execution_options(synchronize_session=False)
     ).rowcount
     if decided != 1:
-        raise Invalid(f"Proposal {proposal.id} was decided in the meantime.")
+        raise Invalid("Proposal {id} was decided in the meantime.", values={"id": proposal.id})
     session.refresh(proposal)
 
 
@@ -308,10 +325,13 @@ def _clean_text(value: object, what: str, *, required: bool = True) -> str | Non
     """A comment's text, trimmed; ``what`` names it in the error."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise Invalid(f"{what} cannot be empty.")
+            raise Invalid("{what} cannot be empty.", values={"what": Label("phrase", what)})
         return None
     if not isinstance(value, str):
-        raise Invalid(f"{what} must be a text.")
+        raise Invalid("{what} must be a text.", values={"what": Label("phrase", what)})
     if len(value) > MAX_COMMENT_LENGTH:
-        raise Invalid(f"{what} has at most {MAX_COMMENT_LENGTH:,} characters.")
+        raise Invalid(
+            "{what} has at most {most:,} characters.",
+            values={"what": Label("phrase", what), "most": MAX_COMMENT_LENGTH},
+        )
     return value.strip().replace("\r\n", "\n").replace("\x00", "")

@@ -35,6 +35,7 @@ from recipes.lineage.bases import sync_base_text
 from recipes.lineage.tree import UpstreamStatus, upstream_status
 from recipes.models import Revision, User
 from recipes.queries import get_revision
+from recipes.summaries import automatic
 
 # The sync page lists this many of the upstream changes not yet taken in, newest first.
 MAX_LISTED_CHANGES = 50
@@ -109,7 +110,7 @@ def sync(
             author=author,
             title=head.title,
             body=text,
-            summary=summary or f"Synchronisation avec {status.parent.title}, révision {upstream.number}",
+            summary=summary or automatic("sync", title=status.parent.title, number=upstream.number),
             kind="sync",
             render=render,
             upstream_revision_id=upstream.id,
@@ -123,10 +124,14 @@ def sync(
 def require_head(head: Revision, base_number: int) -> None:
     """Refuse an action prepared on a head that is no longer the head (a stale base revision)."""
     if base_number > head.number:
-        raise Invalid(f"Revision {base_number} does not exist yet; the latest is {head.number}.")
+        raise Invalid(
+            "Revision {base_number} does not exist yet; the latest is {number}.",
+            values={"base_number": base_number, "number": head.number},
+        )
     if base_number != head.number:
         raise EditConflict(
-            f"The recipe changed since revision {base_number}; look at it again before saving.",
+            "The recipe changed since revision {base_number}; look at it again before saving.",
+            values={"base_number": base_number},
             head_revision=head.number,
         )
 
@@ -140,7 +145,8 @@ def resolved_text(merge: MergeResult, resolutions: Sequence[str] | None, **confl
         if merge.clean:
             return merge.text
         raise MergeConflict(
-            f"{len(merge.conflicts)} change(s) overlap on both sides; choose what to keep in each.",
+            "{count} change(s) overlap on both sides; choose what to keep in each.",
+            values={"count": len(merge.conflicts)},
             conflicts=list(merge.conflicts),
             **conflict_details,
         )
@@ -148,8 +154,8 @@ def resolved_text(merge: MergeResult, resolutions: Sequence[str] | None, **confl
         raise Invalid("Resolutions are a list of texts, one per conflict.")
     if len(resolutions) != len(merge.conflicts):
         raise Invalid(
-            f"The merge has {len(merge.conflicts)} conflict(s) but {len(resolutions)} resolution(s) came; "
-            "look at the merge again."
+            "The merge has {count} conflict(s) but {count2} resolution(s) came; look at the merge again.",
+            values={"count": len(merge.conflicts), "count2": len(resolutions)},
         )
     return validation.clean_body(merge.resolve(resolutions))
 
@@ -161,11 +167,15 @@ def _chosen_upstream(session: Session, status: UpstreamStatus, number: object) -
     number = validation.clean_revision_number(number, "upstream revision")
     if not status.base.number <= number <= status.upstream_head.number:
         raise Invalid(
-            f"Choose an upstream revision from {status.base.number} to {status.upstream_head.number}."
+            "Choose an upstream revision from {number} to {upstream_head_number}.",
+            values={"number": status.base.number, "upstream_head_number": status.upstream_head.number},
         )
     upstream = get_revision(session, status.parent, number)
     if upstream.status != "approved":
-        raise Invalid(f"Revision {number} of {status.parent.slug!r} is not published; choose another.")
+        raise Invalid(
+            "Revision {number} of {slug!r} is not published; choose another.",
+            values={"number": number, "slug": status.parent.slug},
+        )
     return upstream
 
 

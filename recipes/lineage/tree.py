@@ -46,6 +46,7 @@ class LineageNode:
     parent_id: int | None
     parent_slug: str | None
     head_number: int
+    published_number: int | None  # the revision readers see (the head may await review)
     updated_at: datetime
     fork_revision: int | None  # the parent revision it was copied from
     base: int | None  # the last parent revision taken in
@@ -112,6 +113,7 @@ def _nodes_query(members) -> Select:
     and ``kind`` if it has one, selected last)."""
     merges = _merge_records(members).subquery()
     parent, fork_point, parent_published = aliased(Recipe), aliased(Revision), aliased(Revision)
+    published = aliased(Revision)
     return (
         select(
             Recipe.id,
@@ -122,6 +124,7 @@ def _nodes_query(members) -> Select:
             Recipe.parent_id,
             parent.slug,
             Recipe.head_number,
+            published.number,
             Recipe.updated_at,
             fork_point.number,
             parent_published.number,
@@ -133,6 +136,7 @@ def _nodes_query(members) -> Select:
         .join(members, members.c.id == Recipe.id)
         .outerjoin(Region, Region.id == Recipe.region_id)
         .outerjoin(parent, parent.id == Recipe.parent_id)
+        .outerjoin(published, published.id == Recipe.published_revision_id)
         .outerjoin(fork_point, fork_point.id == Recipe.fork_revision_id)
         .outerjoin(parent_published, parent_published.id == parent.published_revision_id)
         .outerjoin(merges, merges.c.recipe_id == Recipe.id)
@@ -150,6 +154,7 @@ def _node(
     parent_id,
     parent_slug,
     head_number,
+    published_number,
     updated_at,
     fork_number,
     parent_published,
@@ -168,6 +173,7 @@ def _node(
         parent_id=parent_id,
         parent_slug=parent_slug,
         head_number=head_number,
+        published_number=published_number,
         updated_at=updated_at,
         fork_revision=fork_number,
         base=base,
@@ -271,7 +277,9 @@ def upstream_status(session: Session, slug: str) -> UpstreamStatus:
     recipe = get_recipe(session, slug)
     parent = recipe.parent
     if parent is None:
-        raise Invalid(f"The recipe {slug!r} is not a fork of another recipe: it has no upstream.")
+        raise Invalid(
+            "The recipe {slug!r} is not a fork of another recipe: it has no upstream.", values={"slug": slug}
+        )
     node = _nodes(session, _ITSELF, recipe_id=recipe.id)[0]
     return UpstreamStatus(
         recipe=recipe,

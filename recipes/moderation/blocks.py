@@ -9,15 +9,24 @@ changes and the audit log.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from recipes.community.accounts import get_user, validate_role
-from recipes.community.policy import is_in_force, require, role_rank, until
+from recipes.community.policy import is_in_force, require, role_rank
 from recipes.database import write_transaction
 from recipes.errors import Forbidden, Invalid
 from recipes.journal.changes import record_change
 from recipes.models import Block, User
 from recipes.moderation.sanctions import clean_expiry, clean_reason
+from recipes.summaries import automatic
+
+
+def _block_summary(name: str, expires_at: datetime | None) -> str:
+    if expires_at is None:
+        return automatic("block", name=name)
+    return automatic("block_until", name=name, until=expires_at)
 
 
 def block_user(
@@ -31,7 +40,10 @@ def block_user(
         if target.id == moderator.id:
             raise Invalid("You cannot block yourself.")
         if role_rank(target.role) >= role_rank(moderator.role):
-            raise Forbidden(f"{target.name} is a {target.role}: only a higher role may block them.")
+            raise Forbidden(
+                "{name} is a {role}: only a higher role may block them.",
+                values={"name": target.name, "role": target.role},
+            )
         block = session.get(Block, target.id) or Block(user_id=target.id)
         block.reason, block.expires_at, block.blocked_by_id = reason, expires_at, moderator.id
         target.session_generation += 1  # a blocked account's sessions end: it reads as anyone does
@@ -43,7 +55,7 @@ def block_user(
             type="block",
             user=moderator,
             target_user=target,
-            summary=f"{target.name} bloqué {until(expires_at)}",
+            summary=_block_summary(target.name, expires_at),
             reason=reason,
         )
     return block
@@ -57,7 +69,7 @@ def unblock_user(session: Session, name: str, *, moderator: User, reason: object
         target = get_user(session, name)
         block = session.get(Block, target.id)
         if block is None or not is_in_force(block.expires_at):
-            raise Invalid(f"{target.name} is not blocked.")
+            raise Invalid("{name} is not blocked.", values={"name": target.name})
         _require_outranks(moderator, target, block)
         session.delete(block)
         session.flush()
@@ -67,7 +79,7 @@ def unblock_user(session: Session, name: str, *, moderator: User, reason: object
             type="unblock",
             user=moderator,
             target_user=target,
-            summary=f"{target.name} débloqué",
+            summary=automatic("unblock", name=target.name),
             reason=reason,
         )
     return target
@@ -118,7 +130,6 @@ def _give_role(session: Session, name: str, role: object, *, by: User | None) ->
         if previous != role:
             target.role = role
             session.flush()
-            record_change(
-                session, type="role", user=by, target_user=target, summary=f"{previous} → {role}"
-            )
+            summary = automatic("role", previous=previous, role=role)
+            record_change(session, type="role", user=by, target_user=target, summary=summary)
     return target

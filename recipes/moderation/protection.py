@@ -12,16 +12,25 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from recipes.community.policy import is_in_force, require, until
+from recipes.community.policy import is_in_force, require
 from recipes.database import write_transaction
 from recipes.errors import Invalid
 from recipes.journal.changes import record_change
 from recipes.models import Protection, Recipe, User
 from recipes.moderation.sanctions import clean_expiry, clean_reason
 from recipes.queries import get_recipe
+from recipes.summaries import automatic
 
 PROTECTION_LEVELS = ("editor", "moderator")
 NO_PROTECTION = "none"
+
+
+def _protection_summary(level: str, protection: Protection | None) -> str:
+    if protection is None:
+        return automatic("unprotect")
+    if protection.expires_at is None:
+        return automatic("protect", role=level)
+    return automatic("protect_until", role=level, until=protection.expires_at)
 
 
 def protect_recipe(
@@ -30,14 +39,17 @@ def protect_recipe(
     """Limit changes of recipe ``slug`` to ``level`` and up (``"none"`` lifts it); return the protection."""
     require(moderator, "protect")
     if level not in (*PROTECTION_LEVELS, NO_PROTECTION):
-        raise Invalid(f"A protection level is one of {', '.join(PROTECTION_LEVELS)} or {NO_PROTECTION}.")
+        raise Invalid(
+            "A protection level is one of {choices} or {no_protection}.",
+            values={"choices": ", ".join(PROTECTION_LEVELS), "no_protection": NO_PROTECTION},
+        )
     reason = clean_reason(reason)
     expires_at = clean_expiry(expires) if level != NO_PROTECTION else None
     with write_transaction(session):
         recipe = get_recipe(session, slug)
         require(moderator, "protect", recipe)
         protection = _set_protection(session, recipe, moderator, level, reason, expires_at)
-        summary = f"Protection : {level}" + (f", {until(expires_at)}" if protection is not None else "")
+        summary = _protection_summary(level, protection)
         record_change(session, type="protect", user=moderator, recipe=recipe, summary=summary, reason=reason)
     return protection
 
@@ -48,7 +60,7 @@ def _set_protection(
     existing = session.get(Protection, recipe.id)
     if level == NO_PROTECTION:
         if existing is None or not is_in_force(existing.expires_at):
-            raise Invalid(f"The recipe {recipe.slug!r} is not protected.")
+            raise Invalid("The recipe {slug!r} is not protected.", values={"slug": recipe.slug})
         session.delete(existing)
         protection = None
     else:

@@ -15,6 +15,7 @@ from recipes.journal.changes import record_change
 from recipes.licences.rules import check_relicence, clean_licence, name
 from recipes.models import Recipe, SearchOutbox, User
 from recipes.queries import get_recipe
+from recipes.summaries import automatic
 
 
 def relicense_recipe(
@@ -28,7 +29,7 @@ def relicense_recipe(
         require(moderator, "relicense", recipe)
         check_relicence(recipe.licence, new)
         if new != recipe.licence:
-            summary = f"Licence : {name(recipe.licence)} → {name(new)}"
+            summary = automatic("relicense", previous_licence=name(recipe.licence), licence=name(new))
             recipe.licence = new
             session.add(SearchOutbox(recipe_id=recipe.id))
             record_change(

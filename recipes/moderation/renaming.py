@@ -26,6 +26,7 @@ from recipes.lineage.forks import clean_new_slug
 from recipes.models import Recipe, RecipeRedirect, SearchOutbox, User, utcnow
 from recipes.queries import get_recipe
 from recipes.slugs import refuse_reserved, slugify
+from recipes.summaries import automatic
 
 
 def rename_recipe(
@@ -46,12 +47,19 @@ def rename_recipe(
         old_slug, old_title = recipe.slug, head.title
         _readdress(session, recipe, target, old_title)
         session.add(SearchOutbox(recipe_id=recipe.id))  # the slug is part of the search document
-        summary = f"Renommée : « {old_title} » ({old_slug}) → « {title} » ({target})"
+        summary = automatic("rename", old_title=old_title, old_slug=old_slug, title=title, slug=target)
         if title != head.title:
             body = load_blob(session, head.blob_id).text
             append_revision(
-                session, recipe, head, author=user, title=title, body=body,
-                summary=summary[: validation.MAX_SUMMARY_LENGTH], kind="rename", render=render,
+                session,
+                recipe,
+                head,
+                author=user,
+                title=title,
+                body=body,
+                summary=summary[: validation.MAX_SUMMARY_LENGTH],
+                kind="rename",
+                render=render,
                 blob_hint=head.blob_id,
                 # On top of text awaiting review, the new title waits with it (the text is the head's).
                 status="pending" if has_unreviewed_head(recipe) else "approved",
@@ -65,7 +73,10 @@ def _readdress(session: Session, recipe: Recipe, target: str, old_title: str) ->
     """Move the recipe to slug ``target``; its present slug and the slug of its old title lead to it."""
     if target != recipe.slug:
         if _in_use(session, Recipe.slug, target):
-            raise Invalid(f"The address {target!r} is taken by another recipe; choose another.")
+            raise Invalid(
+                "The address {target!r} is taken by another recipe; choose another.",
+                values={"target": target},
+            )
         # The new address stops redirecting elsewhere; the present one now redirects here.
         session.execute(delete(RecipeRedirect).where(RecipeRedirect.slug.in_([target, recipe.slug])))
         session.add(RecipeRedirect(slug=recipe.slug, recipe_id=recipe.id))
@@ -132,11 +143,17 @@ def _set_deleted(session: Session, slug: str, *, user: User, reason: object, del
             .execution_options(synchronize_session=False)
         ).rowcount
         if changed != 1:
-            raise Invalid(f"The recipe {slug!r} is {'already' if deleting else 'not'} deleted.")
+            if deleting:
+                raise Invalid("The recipe {slug!r} is already deleted.", values={"slug": slug})
+            raise Invalid("The recipe {slug!r} is not deleted.", values={"slug": slug})
         session.refresh(recipe)
         session.add(SearchOutbox(recipe_id=recipe.id))
         record_change(
-            session, type="delete" if deleting else "restore", user=user, recipe=recipe,
-            summary=reason, reason=reason,
+            session,
+            type="delete" if deleting else "restore",
+            user=user,
+            recipe=recipe,
+            summary=reason,
+            reason=reason,
         )
     return recipe

@@ -23,13 +23,14 @@ from recipes import validation
 from recipes.blobs import load_blob
 from recipes.community.policy import require
 from recipes.database import write_transaction
-from recipes.errors import EditConflict, Forbidden, Invalid, MergeConflict
+from recipes.errors import EditConflict, Forbidden, Invalid, Label, MergeConflict
 from recipes.history.merge import merge3
 from recipes.history.revisions import Renderer, append_revision, recipe_for_writing
 from recipes.journal.changes import record_change
 from recipes.models import Recipe, Revision, RevisionReview, SearchOutbox, User
 from recipes.moderation.sanctions import clean_reason
 from recipes.queries import clamp_limit, get_revision
+from recipes.summaries import automatic
 
 EDITS_TO_BECOME_EDITOR = 5
 
@@ -121,7 +122,7 @@ def approve_revision(
             user=reviewer,
             recipe=recipe,
             revision=revision,
-            summary=f"Révision {number} approuvée",
+            summary=automatic("approve", number=number),
         )
         for author in {r.author for r in chain if r.status == "approved"}:
             _promote_if_trusted(session, author)
@@ -165,7 +166,7 @@ def reject_revision(
             user=reviewer,
             recipe=recipe,
             revision=revision,
-            summary=f"Révision {number} rejetée",
+            summary=automatic("reject", number=number),
             reason=reason,
         )
     return Rejection(revision, undo)
@@ -189,7 +190,10 @@ def _pending_revision(session: Session, slug: str, number: int, reviewer: User) 
     require(reviewer, "review", recipe)
     revision = get_revision(session, recipe, number)
     if revision.status != "pending":
-        raise Invalid(f"Revision {number} is {revision.status}: only a revision awaiting review is reviewed.")
+        raise Invalid(
+            "Revision {number} is {status}: only a revision awaiting review is reviewed.",
+            values={"number": number, "status": Label("status", revision.status)},
+        )
     return recipe, revision
 
 
@@ -197,7 +201,8 @@ def _refuse_own(reviewer: User, revisions: list[Revision], verb: str) -> None:
     own = [r.number for r in revisions if r.author_id == reviewer.id]
     if own:
         raise Forbidden(
-            f"You may not {verb} your own edit (revision {own[0]}); another moderator reviews it."
+            "You may not {verb} your own edit (revision {value}); another moderator reviews it.",
+            values={"verb": verb, "value": own[0]},
         )
 
 
@@ -232,9 +237,17 @@ def _tainted(session: Session, recipe: Recipe, chain: list[Revision], number: in
     for bad in rejected:
         undo = reviews[bad.id].undo_revision if bad.id in reviews else None
         if undo is None or undo.number > number:
-            instead = f"approve revision {undo.number} or a later one." if undo else "it cannot be published."
+            values = {"number": number, "rejected": bad.number}
+            if undo is None:
+                raise Invalid(
+                    "Revision {number} still holds the rejected change of revision {rejected}: "
+                    "it cannot be published.",
+                    values=values,
+                )
             raise Invalid(
-                f"Revision {number} still holds the rejected change of revision {bad.number}: {instead}"
+                "Revision {number} still holds the rejected change of revision {rejected}: "
+                "approve revision {undo} or a later one.",
+                values={**values, "undo": undo.number},
             )
         tainted.update({r.id: bad.number for r in chain if bad.number < r.number < undo.number})
     return tainted
@@ -256,7 +269,7 @@ def _decide(
         .execution_options(synchronize_session=False)
     ).rowcount
     if decided != 1:
-        raise Invalid(f"Revision {revision.number} was reviewed in the meantime.")
+        raise Invalid("Revision {number} was reviewed in the meantime.", values={"number": revision.number})
     undo_id = undo.id if undo is not None else None
     session.add(
         RevisionReview(
@@ -299,7 +312,7 @@ def _take_out(
         title=title,
         body=merge.text,
         # The reason is told to the author alone (``rejections_for``), not written in public history.
-        summary=f"Rejet de la révision {revision.number}",
+        summary=automatic("reject_revision", number=revision.number),
         kind="revert",
         render=render,
         status="pending" if _others_pending(session, recipe, revision) else "approved",
@@ -336,7 +349,7 @@ def _promote_if_trusted(session: Session, author: User) -> None:
             type="role",
             user=None,
             target_user=author,
-            summary=f"contributor → editor après {approved} modifications approuvées",
+            summary=automatic("promotion", previous="contributor", role="editor", count=approved),
         )
 
 

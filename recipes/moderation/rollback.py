@@ -28,6 +28,7 @@ from recipes.history.revisions import (
 from recipes.journal.changes import record_change
 from recipes.models import Recipe, Revision, User
 from recipes.moderation.review import reject_rolled_back
+from recipes.summaries import automatic
 
 # The most revisions one run may undo, and the most recipes a rollback everywhere touches.
 MAX_RUN = 500
@@ -39,7 +40,7 @@ class Everywhere:
     """A rollback across recipes: what was rolled back, and what was not, with why."""
 
     rolled_back: list[SaveOutcome]
-    skipped: dict[str, str]
+    skipped: dict[str, LevainError]
 
 
 def rollback_user(
@@ -63,7 +64,7 @@ def rollback_user(
             author=moderator,
             title=restored.title,
             body=body,
-            summary=summary or f"Annulation des modifications de {target.name} ({len(run)})",
+            summary=summary or automatic("rollback", name=target.name, count=len(run)),
             kind="revert",
             render=render,
             blob_hint=restored.blob_id,
@@ -79,7 +80,7 @@ def rollback_user(
             recipe=recipe,
             revision=revision,
             target_user=target,
-            summary=f"{len(run)} modification(s) de {target.name} annulée(s)",
+            summary=automatic("rollback_done", name=target.name, count=len(run)),
         )
     return SaveOutcome(recipe, revision)
 
@@ -100,8 +101,14 @@ def _run_at_head(session: Session, recipe: Recipe, target: User) -> tuple[list[R
             return run, revision
         run.append(revision)
     if not run:
-        raise Invalid(f"The latest edit of {recipe.slug!r} is not by {target.name}: nothing to roll back.")
-    raise Invalid(f"{target.name} wrote every revision of {recipe.slug!r}: there is nothing to go back to.")
+        raise Invalid(
+            "The latest edit of {slug!r} is not by {name}: nothing to roll back.",
+            values={"slug": recipe.slug, "name": target.name},
+        )
+    raise Invalid(
+        "{name} wrote every revision of {slug!r}: there is nothing to go back to.",
+        values={"name": target.name, "slug": recipe.slug},
+    )
 
 
 def rollback_everywhere(
@@ -123,7 +130,9 @@ def rollback_everywhere(
     )
     session.commit()  # end the read: each rollback is a write transaction of its own
     if not slugs:
-        raise Invalid(f"{target.name} has no edit at the top of any recipe: nothing to roll back.")
+        raise Invalid(
+            "{name} has no edit at the top of any recipe: nothing to roll back.", values={"name": target.name}
+        )
     done, skipped = [], {}
     for slug in slugs:
         try:
@@ -133,5 +142,5 @@ def rollback_everywhere(
                 )
             )
         except LevainError as error:
-            skipped[slug] = error.message
+            skipped[slug] = error
     return Everywhere(done, skipped)

@@ -20,7 +20,7 @@ def clean_reason(reason: object) -> str:
         raise Invalid("Give a reason: the person concerned is told it.")
     reason = validation.one_line(reason)
     if len(reason) > MAX_REASON_LENGTH:
-        raise Invalid(f"A reason has at most {MAX_REASON_LENGTH} characters.")
+        raise Invalid("A reason has at most {most} characters.", values={"most": MAX_REASON_LENGTH})
     return reason
 
 

@@ -129,5 +129,5 @@ def tag_recipes(session: Session, tag: str, *, limit: int = 100) -> list[Recipe]
     )
     recipes = list(session.scalars(query).unique())
     if not recipes:
-        raise NotFound(f"No recipe has the tag {tag!r}.")
+        raise NotFound("No recipe has the tag {tag!r}.", values={"tag": tag})
     return recipes

@@ -72,13 +72,13 @@ def make_request(
     Asking for more than ``MAX_PER_PAGE`` results per page gets that many, like recipe lists.
     """
     if sort not in (None, "", *SORTS):
-        raise Invalid(f"Results are sorted by {' or '.join(SORTS)}.")
+        raise Invalid("Results are sorted by {choices}.", values={"choices": ' or '.join(SORTS)})
     if language not in (None, "", *LANGUAGES):
-        raise Invalid(f"The language is one of {', '.join(LANGUAGES)}.")
+        raise Invalid("The language is one of {choices}.", values={"choices": ', '.join(LANGUAGES)})
     if licence:
         clean_licence(licence)
     if page is not None and not 1 <= page <= MAX_PAGE:
-        raise Invalid(f"Results have at most {MAX_PAGE} pages.")
+        raise Invalid("Results have at most {most} pages.", values={"most": MAX_PAGE})
     if per_page is not None and per_page < 1:
         raise Invalid("A page shows at least one result.")
     if region and (len(region) > MAX_SLUG_LENGTH or not region.isprintable()):

@@ -122,7 +122,7 @@ def parse_query(text: object) -> ParsedQuery:
     if not isinstance(text, str):
         raise Invalid("A search is a piece of text.")
     if len(text) > MAX_QUERY_LENGTH:
-        raise Invalid(f"A search has at most {MAX_QUERY_LENGTH} characters.")
+        raise Invalid("A search has at most {most} characters.", values={"most": MAX_QUERY_LENGTH})
     text = _CONTROL_CHARS.sub(" ", text).translate(_QUOTES)
     if _FIELD_SYNTAX.search(text):
         raise Invalid("Searching a field (name:word) is not supported: type just the words you look for.")
@@ -130,7 +130,7 @@ def parse_query(text: object) -> ParsedQuery:
         raise Invalid("Range searches ([a TO b]) are not supported: type just the words you look for.")
     clauses = _clauses(_tokens(text))
     if sum(len(atom.words) for clause in clauses for atom in clause.atoms) > MAX_QUERY_WORDS:
-        raise Invalid(f"A search has at most {MAX_QUERY_WORDS} words.")
+        raise Invalid("A search has at most {most} words.", values={"most": MAX_QUERY_WORDS})
     return ParsedQuery(tuple(clauses))
 
 

@@ -260,3 +260,28 @@ def test_an_invalid_bearer_token_is_unauthorized_even_for_reading(client, auth):
             client.put(RECIPE, json={"body": "y", "base_revision": 1}, headers=headers), 401, "unauthorized"
         )
     assert revision_count(client) == 1
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("post", "/api/v1/recipes"), ("put", RECIPE), ("post", f"{RECIPE}/revert"), ("post", "/api/v1/regions")],
+)
+def test_an_unsafe_request_without_credentials_is_unauthorized_not_a_form_error(client, auth, method, path):
+    anonymous = client.application.test_client()
+    response = getattr(anonymous, method)(path, json={"title": "Pain", "body": "x", "revision": 1})
+    assert_error(response, 401, "unauthorized")
+    assert "Bearer" in response.get_json()["error"]["message"]
+    assert "token of this form" not in response.get_json()["error"]["message"]
+
+
+def test_api_messages_follow_the_accept_language_and_default_to_english(client):
+    english = client.get("/api/v1/recipes/nowhere").get_json()["error"]["message"]
+    assert english == "There is no recipe 'nowhere'."
+    french = client.get("/api/v1/recipes/nowhere", headers={"Accept-Language": "fr"}).get_json()
+    assert french["error"]["message"] == "Il n’y a pas de recette « nowhere »."
+
+
+def test_the_language_chosen_on_the_wiki_carries_over_to_its_calls_to_the_api(client):
+    client.set_cookie("levain_lang", "fr")
+    answer = client.get("/api/v1/recipes/nowhere", headers={"Accept-Language": "en"}).get_json()
+    assert answer["error"]["message"] == "Il n’y a pas de recette « nowhere »."

@@ -65,17 +65,17 @@ def titles(feed) -> list[str]:
 
 def test_the_site_feed_lists_every_public_change_newest_first(client, recipes):
     feed = parse_atom(client.get("/feeds/changes.atom"))
-    assert titles(feed) == ["edit : Copy party", "create : Repair café", "create : Copy party"]
+    assert titles(feed) == ["edit: Copy party", "creation: Repair café", "creation: Copy party"]
     newest = feed.find(f"{ATOM}entry")
     assert newest.find(f"{ATOM}link").get("href").endswith("/recipes/copy-party/diff?from=1&to=2")
     assert feed.findtext(f"{ATOM}updated") == newest.findtext(f"{ATOM}updated")
 
 
 def test_a_recipe_feed_and_a_region_feed_list_their_changes_only(client, recipes):
-    assert titles(parse_atom(client.get("/feeds/recipes/repair-cafe.atom"))) == ["create : Repair café"]
+    assert titles(parse_atom(client.get("/feeds/recipes/repair-cafe.atom"))) == ["creation: Repair café"]
     assert titles(parse_atom(client.get("/feeds/regions/brest.atom"))) == [
-        "edit : Copy party",
-        "create : Copy party",
+        "edit: Copy party",
+        "creation: Copy party",
     ]
     for path in ["/feeds/recipes/nope.atom", "/feeds/regions/nulle-part.atom"]:
         assert client.get(path).status_code == 404
@@ -133,4 +133,32 @@ def test_pending_text_never_reaches_a_feed(app, client, editor):
         assert pending.revision.status == "pending"
     for path in ["/feeds/changes.atom", "/feeds/recipes/copy-party.atom"]:
         response = client.get(path)
-        assert titles(parse_atom(response)) == ["create : Copy party"] and b"SECRET" not in response.data
+        assert titles(parse_atom(response)) == ["creation: Copy party"] and b"SECRET" not in response.data
+
+
+def test_a_recipe_never_approved_has_no_feed_as_it_has_no_page(app, client):
+    from recipes.community import accounts
+    from recipes.history import editing
+
+    with app.extensions["levain.sessions"]() as session:
+        lea = accounts.create_user(session, "lea", "password123", role="contributor")
+        created = editing.create_recipe(
+            session,
+            author=lea,
+            title="Secret garden",
+            body="SECRET\n",
+            render=render_markdown,
+            review_policy="new-accounts",
+        )
+        assert created.revision.status == "pending"
+    assert client.get("/recipes/secret-garden").status_code == 404
+    response = client.get("/feeds/recipes/secret-garden.atom")
+    assert response.status_code == 404 and b"Secret garden" not in response.data
+
+
+def test_feeds_speak_the_readers_language(client, recipes):
+    french = parse_atom(client.get("/feeds/changes.atom", headers={"Accept-Language": "fr"}))
+    assert french.findtext(f"{ATOM}title") == "Modifications récentes · Levain"
+    assert titles(french)[:2] == ["modification : Copy party", "création : Repair café"]
+    english = parse_atom(client.get("/feeds/changes.atom"))
+    assert english.findtext(f"{ATOM}title") == "Recent changes · Levain"

@@ -28,7 +28,7 @@ def render(app, language: str, source: str, **values) -> str:
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("fr", "4 mars 2026, 15:06:07"), ("en", "Mar 4, 2026, 3:06:07\u202fPM")],
+    [("fr", "4 mars 2026, 15:06"), ("en", "Mar 4, 2026, 3:06\u202fPM")],
 )
 def test_when_writes_a_moment_as_the_reader_reads_it(app, language, expected):
     assert render(app, language, "{{ moment|when }}", moment=MOMENT) == expected
@@ -39,17 +39,20 @@ def test_when_writes_a_moment_as_the_reader_reads_it(app, language, expected):
 def test_when_shows_moments_in_the_configured_zone_and_takes_naive_ones_as_utc(app):
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"
     paris_summer = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
-    assert render(app, "fr", "{{ moment|when }}", moment=paris_summer) == "1 juil. 2026, 12:00:00"
+    assert render(app, "fr", "{{ moment|when }}", moment=paris_summer) == "1 juil. 2026, 12:00"
     assert render(app, "fr", "{{ moment|when }}", moment=paris_summer.replace(tzinfo=None)) == (
-        "1 juil. 2026, 12:00:00"
+        "1 juil. 2026, 12:00"
     )
     elsewhere = paris_summer.astimezone(timezone(timedelta(hours=-5)))
-    assert render(app, "fr", "{{ moment|when }}", moment=elsewhere) == "1 juil. 2026, 12:00:00"
+    assert render(app, "fr", "{{ moment|when }}", moment=elsewhere) == "1 juil. 2026, 12:00"
 
 
-def test_when_tag_gives_machines_the_exact_moment(app):
+def test_when_tag_shows_the_minute_and_gives_the_exact_moment_in_its_title(app):
     html = render(app, "en", "{{ moment|when_tag }}", moment=MOMENT)
-    assert html == '<time datetime="2026-03-04T15:06:07+00:00">Mar 4, 2026, 3:06:07\u202fPM</time>'
+    assert html == (
+        '<time datetime="2026-03-04T15:06:07+00:00" title="Mar 4, 2026, 3:06:07\u202fPM">'
+        "Mar 4, 2026, 3:06\u202fPM</time>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,13 +101,14 @@ def test_macros_imported_without_context_format_in_the_request_s_language(app):
     source = '{% import "macros.html" as m %}'
     source += '{{ m.when(moment) }} {{ m.size_change(-3) }} {{ m.revision_kind("fork") }}'
     french = render(app, "fr", source, moment=MOMENT)
-    assert "4 mars 2026, 15:06:07" in french and "\u22123" in french and ">fork<" not in french
+    assert "4 mars 2026, 15:06<" in french and 'title="4 mars 2026, 15:06:07"' in french
+    assert "\u22123" in french and ">fork<" not in french
     english = render(app, "en", source, moment=MOMENT)
     assert "Mar 4, 2026" in english and ">fork<" in english
 
 
 def test_outside_a_request_the_default_locale_is_used():
-    assert formatting.format_when(MOMENT) == "4 mars 2026, 15:06:07"
+    assert formatting.format_when(MOMENT) == "4 mars 2026, 15:06"
     assert formatting.format_size(-1234) == f"\u22121{NARROW_NBSP}234"
 
 

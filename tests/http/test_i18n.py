@@ -154,3 +154,41 @@ def test_a_french_flash_message_comes_from_the_compiled_catalogue(client, login)
         follow_redirects=True,
     )
     assert "Enregistrée comme version 1." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_entry_of_both_catalogues_is_filled_and_none_is_fuzzy(language):
+    path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale=language)
+    unfilled = [
+        message.id
+        for message in catalogue
+        if message.id and not all(message.string if isinstance(message.string, tuple) else [message.string])
+    ]
+    fuzzy = [message.id for message in catalogue if message.id and "fuzzy" in message.flags]
+    assert not unfilled, f"entries without a {language} text (fill them after `make messages`): {unfilled}"
+    assert not fuzzy, f"fuzzy entries in the {language} catalogue: {fuzzy}"
+
+
+def test_every_domain_error_template_is_in_the_catalogues():
+    """The domain's sentences (first argument of each error class, automatic summaries) are extracted."""
+    keywords = {
+        "Invalid": None,
+        "NotFound": None,
+        "Forbidden": None,
+        "Unauthorized": None,
+        "TooLarge": None,
+        "N_": None,
+    }
+    found = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), [("recipes/**.py", "python")], keywords=keywords
+        )
+        if isinstance(message, str)
+    }
+    with FRENCH_CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle, locale="fr")
+    translated = {message.id for message in catalogue if message.id and message.string}
+    assert found and not found - translated, sorted(found - translated)

@@ -81,7 +81,8 @@ def test_a_recipe_page_shows_its_facts_and_stored_html(app, client, editor):
     assert "Pays de Brest" in html
     assert "<li>cartographie</li>" in html and "<li>quartier</li>" in html
     assert "Français" in html
-    assert re.search(r"Revision 1 by alice,\s*<time datetime=\"\d{4}-\d\d-\d\dT[^\"]+\+00:00\">", html)
+    moment = r"<time datetime=\"\d{4}-\d\d-\d\dT[^\"]+\+00:00\" title=\""
+    assert re.search(r"Revision 1 by alice,\s*" + moment, html)
     assert '<h2 id="materiel">Matériel</h2>' in html
     for link in (
         f"/recipes/{SLUG}/edit",
@@ -406,7 +407,9 @@ def test_reverting_makes_a_new_revision_with_the_old_text(app, client, editor):
     html = text_of(client.get(f"/recipes/{SLUG}"))
     assert "Revision 3 by alice" in html
     assert "<p>Des cartes et des crayons.</p>" in html
-    assert "Retour à la révision 1" in text_of(client.get(f"/recipes/{SLUG}/history"))
+    assert "Back to revision 1" in text_of(client.get(f"/recipes/{SLUG}/history"))
+    french = client.get(f"/recipes/{SLUG}/history", headers={"Accept-Language": "fr"})
+    assert "Retour à la révision 1" in text_of(french)
 
 
 @pytest.mark.parametrize(
@@ -529,3 +532,33 @@ def test_an_edit_without_a_tags_field_keeps_the_tags(app, client, editor):
     data = {"title": "Cartopartie à Plouarzel", "body": SECOND, "base_revision": "1", "csrf_token": editor}
     assert client.post(f"/recipes/{SLUG}/edit", data=data).status_code == 303
     assert "<li>cartes</li>" in text_of(client.get(f"/recipes/{SLUG}"))
+
+
+def test_a_title_in_any_script_gets_an_address(client, login):
+    token = login()
+    for title, slug in (("Κοινός κήπος", "koinos-kepos"), ("共享花园", "gong-xiang-hua-yuan")):
+        response = client.post("/recipes/new", data={"title": title, "body": "Texte.", "csrf_token": token})
+        assert response.status_code == 303 and response.headers["Location"].endswith(f"/recipes/{slug}")
+        assert title in text_of(client.get(f"/recipes/{slug}"))
+
+
+def test_a_region_page_shows_readers_the_revision_the_recipe_shows(app, client, make_user):
+    make_user("alice")
+    make_user("tom", role="contributor")
+    with domain_session(app) as session:
+        regions.create_region(session, "Brest")
+    slug = make_recipe(app, region="brest")
+    with domain_session(app) as session:
+        pending = editing.save_edit(
+            session,
+            slug,
+            author=find_user(session, "tom"),
+            body="En attente.\n",
+            base_revision=1,
+            render=render_markdown,
+            review_policy="new-accounts",
+        )
+        assert pending.revision.status == "pending"
+    assert "Revision 1 by alice" in text_of(client.get(f"/recipes/{slug}"))
+    region_page = text_of(client.get("/regions/brest"))
+    assert "revision 1" in region_page and "revision 2" not in region_page

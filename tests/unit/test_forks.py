@@ -53,7 +53,9 @@ def test_a_fork_starts_as_the_parents_text_and_shares_its_blob(session, author, 
     assert (variant.region.slug, variant.language, variant.tag_names) == ("brest", "fr", ["numérique"])
     assert (first.number, first.kind, first.blob_id) == (1, "fork", parent_head.blob_id)
     assert first.upstream_revision_id == parent_head.id
-    assert first.summary == "Adapté de Copy party (La Roche-sur-Yon), révision 2"
+    assert first.summary == "Adapted from Copy party (La Roche-sur-Yon), revision 2"
+    assert first.summary_kind == "fork"
+    assert first.summary_values == {"title": "Copy party", "region": "La Roche-sur-Yon", "number": 2}
     assert load_blob(session, first.blob_id).text == TEXT + "Apéro.\n"
 
 

@@ -100,7 +100,9 @@ def test_accepting_merges_into_the_parent_as_a_revision(session, lea, editor, re
     )
     revision = accepted.target_revision
     assert (revision.number, revision.kind, revision.author.name) == (3, "proposal", "camille")
-    assert revision.summary == "Proposition 1 de Copy party (Brest) (lea) : Des distributions"
+    assert revision.summary == "Proposal 1 from Copy party (Brest) (lea): Des distributions"
+    assert revision.summary_kind == "proposal_revision"
+    assert revision.summary_values["summary"] == "Des distributions"
     assert text_of(session, "copy-party") == TEXT.replace("une salle", "une grande salle").replace(
         "logiciels", "distributions"
     )

@@ -17,6 +17,9 @@ from recipes.slugs import MAX_SLUG_LENGTH, slugify
         ("Fête des communs — Genève", "fete-des-communs-geneve"),
         ("Œuvres libres & cœur", "oeuvres-libres-coeur"),
         ("  --Copy   party!! ", "copy-party"),
+        ("Κοινός κήπος", "koinos-kepos"),
+        ("共享花园", "gong-xiang-hua-yuan"),
+        ("Общий сад", "obshchii-sad"),
     ],
 )
 def test_a_slug_is_ascii_lowercase_and_hyphenated(title, slug):

@@ -69,7 +69,8 @@ def test_a_clean_sync_saves_the_merge_and_records_the_upstream_revision(session,
     )
     parent_head = queries.get_recipe(session, "copy-party").head_revision
     assert outcome.revision.upstream_revision_id == parent_head.id
-    assert outcome.revision.summary == "Synchronisation avec Copy party, révision 2"
+    assert outcome.revision.summary == "Sync with Copy party, revision 2"
+    assert outcome.revision.summary_kind == "sync"
     assert text_of(session, "copy-party-brest") == TEXT.replace("une salle", "une grande salle").replace(
         "logiciels libres", "distributions libres"
     )

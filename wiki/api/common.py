@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import request
 
 from recipes import validation
-from recipes.errors import Invalid, NotFound, Unauthorized
+from recipes.errors import Invalid, Label, NotFound, Unauthorized
 from recipes.models import User
 from recipes.slugs import MAX_SLUG_LENGTH
 
@@ -43,7 +43,10 @@ def whole_number(value: object, what: str) -> int:
     too_long = isinstance(value, str) and len(value.strip()) > len(str(MAX_NUMBER))
     number = MAX_NUMBER + 1 if too_long else validation.clean_revision_number(value, what)
     if number > MAX_NUMBER:
-        raise Invalid(f"The {what} must be a whole number from 1 to {MAX_NUMBER:,}.")
+        raise Invalid(
+            "The {what} must be a whole number from 1 to {most:,}.",
+            values={"what": Label("phrase", what), "most": MAX_NUMBER},
+        )
     return number
 
 
@@ -57,7 +60,7 @@ def slug_arg(name: str) -> str | None:
     """An optional query parameter holding a slug (of a region, or a recipe as a cursor)."""
     value = request.args.get(name) or None
     if value is not None and not is_plausible_slug(value):
-        raise Invalid(f"The parameter {name!r} is not a slug.")
+        raise Invalid("The parameter {name!r} is not a slug.", values={"name": name})
     return value
 
 

@@ -22,6 +22,7 @@ from recipes.moderation import regions as region_moderation
 from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import error_response
+from ..labels import error_message
 from ..markdown import render_markdown
 from ..security import limit_comments, limit_region_creation, limit_saves
 from .common import acting_user, checked_slug, whole_number
@@ -62,7 +63,7 @@ def _conflict(error: EditConflict | MergeConflict):
     """A conflict with its conflicting regions as JSON (an edit conflict from a stale base has none)."""
     conflicts = error.details.get("conflicts", getattr(error, "conflicts", []))
     details = {**error.details, "conflicts": [conflict_dict(c) for c in conflicts]}
-    return error_response(error.code, error.message, details)
+    return error_response(error.code, error_message(error), details)
 
 
 def region_dict(region: Region) -> dict[str, str]:

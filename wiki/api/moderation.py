@@ -18,6 +18,7 @@ from recipes.moderation import blocks, protection, review, rollback
 
 from ..auth import current_domain_user
 from ..db import get_session
+from ..labels import error_message
 from ..markdown import render_markdown
 from .common import acting_user, checked_name, checked_slug, whole_number
 from .schemas.changes import ReasonRequest
@@ -156,7 +157,8 @@ def rollback_user(name: str, body: SummaryRequest):
         summary=body.summary,
     )
     done = [{"recipe": o.recipe.slug, "revision": o.revision.number} for o in result.rolled_back]
-    return jsonify({"rolled_back": done, "skipped": result.skipped})
+    skipped = {slug: error_message(why) for slug, why in result.skipped.items()}
+    return jsonify({"rolled_back": done, "skipped": skipped})
 
 
 @bp.post("/users/<name>/block")

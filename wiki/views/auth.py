@@ -16,6 +16,7 @@ from recipes.errors import Invalid
 
 from ..auth import LoginUser, current_domain_user, safe_next
 from ..db import get_session
+from ..labels import error_message
 from ..security import limiter
 from .common import form_text
 
@@ -56,7 +57,7 @@ def register():
         user = create_user(get_session(), username, form_text("password"))
     except Invalid as error:
         page = render_template(
-            "auth/register.html", next=_next_target(), username=username, error=error.message
+            "auth/register.html", next=_next_target(), username=username, error=error_message(error)
         )
         return page, 400
     login_user(LoginUser(user))

@@ -30,6 +30,7 @@ from ..api.common import (
 from ..auth import current_domain_user, safe_next
 from ..db import get_session
 from ..errors import STATUS_BY_CODE, error_response
+from ..labels import error_message
 from ..markdown import render_markdown
 from .common import form_text, load_recipe
 
@@ -68,7 +69,7 @@ def follow_renamed_recipe(error: NotFound):
     if rule is not None and "/recipes/<" in rule.rule and is_plausible_slug(slug):
         target = renaming.redirect_target(get_session(), slug)
     if target is None:
-        return error_response(error.code, error.message, error.details)
+        return error_response(error.code, error_message(error), error.details)
     # The query string is copied as it came, never passed to url_for as arguments: "_external",
     # "_anchor", "_scheme" or "_method" there would change the address or fail, even name another site.
     location = url_for(request.endpoint, **{**request.view_args, "slug": target})
@@ -136,7 +137,7 @@ def rename(slug: str):
             render=render_markdown,
         )
     except LevainError as error:
-        page = render_template("changes/rename.html", recipe=recipe, form=form, error=error.message)
+        page = render_template("changes/rename.html", recipe=recipe, form=form, error=error_message(error))
         return page, STATUS_BY_CODE.get(error.code, 400)
     flash(_("The recipe is renamed; its former address leads here."))
     return redirect(url_for("recipes.show", slug=renamed.slug), 303)
@@ -154,7 +155,9 @@ def delete(slug: str):
     try:
         renaming.delete_recipe(get_session(), recipe.slug, user=user, reason=reason)
     except LevainError as error:
-        page = render_template("changes/delete.html", recipe=recipe, reason=reason, error=error.message)
+        page = render_template(
+            "changes/delete.html", recipe=recipe, reason=reason, error=error_message(error)
+        )
         return page, STATUS_BY_CODE.get(error.code, 400)
     flash(_("The recipe is deleted. A moderator can restore it from its address."))
     return redirect(url_for(".deleted", slug=recipe.slug), 303)

@@ -14,8 +14,10 @@ from datetime import datetime
 from xml.etree import ElementTree
 
 from flask import Blueprint, Response, request, url_for
+from flask_babel import gettext as _
 
 from recipes.community.regions import get_region
+from recipes.community.visibility import require_recipe_visible
 from recipes.journal import changes
 from recipes.journal.changes import ChangeFilters, ChangeRow
 from recipes.licences.rules import LICENCES
@@ -24,6 +26,7 @@ from recipes.queries import get_recipe
 
 from ..api.common import checked_slug
 from ..db import get_session
+from ..labels import change_summary, label
 
 bp = Blueprint("feeds", __name__)
 
@@ -60,8 +63,11 @@ def _change_link(change: Change) -> str:
 
 
 def _entry_title(change: Change) -> str:
-    subject = change.recipe.title if change.recipe is not None else ""
-    return f"{change.type} : {subject}" if subject else change.type
+    """The change's type in the reader's words, and the recipe's title."""
+    kind = label("change", change.type)
+    if change.recipe is None:
+        return kind
+    return _("%(kind)s: %(title)s", kind=kind, title=change.recipe.title)
 
 
 def _entry(feed: ElementTree.Element, row: ChangeRow, host: str) -> None:
@@ -74,7 +80,7 @@ def _entry(feed: ElementTree.Element, row: ChangeRow, host: str) -> None:
     _text(author, "name", change.user.name if change.user is not None else "Levain")
     _link(entry, _change_link(change))
     _licence_link(entry, change.recipe.licence)
-    summary = change.summary
+    summary = change_summary(change)
     if row.size_delta is not None:
         summary = f"{summary} ({row.size_delta:+d})".strip()
     _text(entry, "summary", summary)
@@ -110,16 +116,17 @@ def _public_changes(filters: ChangeFilters) -> list[ChangeRow]:
 def all_changes():
     """The feed of recent changes of the whole wiki."""
     alternate = url_for("changes.recent_changes", _external=True)
-    return atom_feed("Modifications récentes", _public_changes(ChangeFilters()), alternate=alternate)
+    return atom_feed(_("Recent changes"), _public_changes(ChangeFilters()), alternate=alternate)
 
 
 @bp.get("/feeds/recipes/<slug>.atom")
 def recipe_changes(slug: str):
-    """The feed of one recipe's changes."""
+    """The feed of one recipe's changes; like its page, none for a recipe no reader may see yet."""
     recipe = get_recipe(get_session(), checked_slug(slug))
+    require_recipe_visible(None, recipe)
     rows = _public_changes(ChangeFilters(recipe=recipe.slug))
     alternate = url_for("recipes.show", slug=recipe.slug, _external=True)
-    return atom_feed(recipe.title, rows, alternate=alternate, licence=recipe.licence)
+    return atom_feed(recipe.published_revision.title, rows, alternate=alternate, licence=recipe.licence)
 
 
 @bp.get("/feeds/regions/<slug>.atom")

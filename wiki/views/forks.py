@@ -31,6 +31,7 @@ from ..api.common import checked_slug, whole_number
 from ..auth import current_domain_user, safe_next
 from ..db import get_session
 from ..errors import STATUS_BY_CODE
+from ..labels import error_message
 from ..markdown import render_markdown
 from ..security import limit_comments, limit_region_creation, limit_saves
 from .common import form_text, load_recipe, revision_arg
@@ -78,7 +79,7 @@ def fork(slug: str):
             licence=form["licence"] or None,
         )
     except FORM_REFUSALS as error:
-        return _fork_page(recipe, form, error=error.message), _status(error)
+        return _fork_page(recipe, form, error=error_message(error)), _status(error)
     flash(_("Your variant is ready: adapt it to your region."))
     return redirect(url_for("recipes.show", slug=outcome.recipe.slug), 303)
 
@@ -105,7 +106,7 @@ def add_region():
     try:
         region = forks.add_region(get_session(), author=current_domain_user(), name=form_text("name"))
     except FORM_REFUSALS as error:
-        flash(error.message)
+        flash(error_message(error))
         return redirect(back, 303)
     flash(_("The region %(name)s was added.", name=region.name))
     return redirect(back, 303)
@@ -149,7 +150,8 @@ def sync_page(slug: str):
         )
     except FORM_REFUSALS as error:
         # The page again, merged afresh (the variant may have moved), with what the person typed.
-        return _sync_page(slug, upstream=upstream, error=error.message, typed=resolutions), _status(error)
+        page = _sync_page(slug, upstream=upstream, error=error_message(error), typed=resolutions)
+        return page, _status(error)
     if outcome.changed:
         flash(
             _(
@@ -207,7 +209,7 @@ def recipe_proposals(slug: str):
                 get_session(), recipe.slug, author=current_domain_user(), summary=summary
             )
         except FORM_REFUSALS as error:
-            return _proposals_page(recipe, summary, error.message), _status(error)
+            return _proposals_page(recipe, summary, error_message(error)), _status(error)
         flash(_("Your proposal was sent to the editors of %(title)s.", title=proposal.target.title))
         return redirect(url_for(".proposal", proposal_id=proposal.id), 303)
     return _proposals_page(recipe, summary)
@@ -305,6 +307,6 @@ def _decision(proposal_id: str, typed: dict, done: str, action):
     try:
         action(get_session(), number)
     except FORM_REFUSALS as error:
-        return _proposal_page(proposal_id, error=error.message, typed=typed), _status(error)
+        return _proposal_page(proposal_id, error=error_message(error), typed=typed), _status(error)
     flash(done)
     return redirect(url_for(".proposal", proposal_id=number), 303)

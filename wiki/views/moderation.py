@@ -23,6 +23,7 @@ from ..api.common import checked_name, checked_slug, whole_number
 from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import STATUS_BY_CODE
+from ..labels import error_message, label
 from ..markdown import render_markdown
 from .common import form_text, load_recipe
 
@@ -121,7 +122,7 @@ def reject(slug: str, number: str):
             render=render_markdown,
         )
     except LevainError as error:
-        return _review_page(slug, number, error.message, reason, _refusal_status(error))
+        return _review_page(slug, number, error_message(error), reason, _refusal_status(error))
     flash(_("Revision %(number)s is rejected; its author is told why.", number=rejection.revision.number))
     return redirect(url_for(".queue"), 303)
 
@@ -164,7 +165,7 @@ def protect(slug: str):
             expires=form_text("expires") or None,
         )
     except LevainError as error:
-        return _protect_page(slug, error.message, _refusal_status(error))
+        return _protect_page(slug, error_message(error), _refusal_status(error))
     flash(_("The protection of this recipe is updated."))
     return redirect(url_for("recipes.show", slug=recipe.slug), 303)
 
@@ -218,7 +219,7 @@ def block(name: str):
             expires=form_text("expires") or None,
         )
     except LevainError as error:
-        return _user_page(name, error.message, _refusal_status(error))
+        return _user_page(name, error_message(error), _refusal_status(error))
     flash(_("%(name)s is blocked.", name=name))
     return redirect(url_for(".user_page", name=name), 303)
 
@@ -241,7 +242,7 @@ def rollback_user(name: str):
     )
     flash(_("%(count)s recipe(s) rolled back.", count=len(result.rolled_back)))
     for slug, why in result.skipped.items():
-        flash(f"{slug}: {why}")
+        flash(f"{slug}: {error_message(why)}")
     return redirect(url_for(".user_page", name=name), 303)
 
 
@@ -251,7 +252,7 @@ def change_role(name: str):
     user = blocks.change_role(
         get_session(), checked_name(name), form_text("role"), admin=current_domain_user()
     )
-    flash(_("%(name)s is now %(role)s.", name=user.name, role=user.role))
+    flash(_("%(name)s is now %(role)s.", name=user.name, role=label("role", user.role)))
     return redirect(url_for(".user_page", name=user.name), 303)
 
 
@@ -278,5 +279,5 @@ def change_role_by_name():
     user = blocks.change_role(
         get_session(), checked_name(form_text("name")), form_text("role"), admin=current_domain_user()
     )
-    flash(_("%(name)s is now %(role)s.", name=user.name, role=user.role))
+    flash(_("%(name)s is now %(role)s.", name=user.name, role=label("role", user.role)))
     return redirect(url_for(".roles"), 303)

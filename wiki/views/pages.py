@@ -28,7 +28,7 @@ def language():
     """Remember the interface language chosen, then go back to the page it was chosen on."""
     chosen = form_text("language")
     if chosen not in LANGUAGES:
-        raise Invalid(f"The interface language is one of {', '.join(LANGUAGES)}.")
+        raise Invalid("The interface language is one of {choices}.", values={"choices": ', '.join(LANGUAGES)})
     response = redirect(safe_next(form_text("next"), url_for("recipes.home")), 303)
     response.set_cookie(
         LANGUAGE_COOKIE,

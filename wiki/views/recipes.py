@@ -36,6 +36,7 @@ from ..api.common import whole_number
 from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import STATUS_BY_CODE, database_failure_answer
+from ..labels import error_message
 from ..licensing import json_ld
 from ..markdown import render_markdown
 from ..metrics import count_merged_edit
@@ -148,7 +149,7 @@ def _submitted_form() -> dict:
 
 def _refused(form: dict, error: LevainError, recipe: Recipe | None = None):
     """The editor again, with the person's text and the reason their save was refused."""
-    return _editor_page(form, recipe, error=error.message), STATUS_BY_CODE.get(error.code, 400)
+    return _editor_page(form, recipe, error=error_message(error)), STATUS_BY_CODE.get(error.code, 400)
 
 
 def _not_written(form: dict, error: DBAPIError, recipe: Recipe | None = None):

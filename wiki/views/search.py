@@ -12,6 +12,7 @@ from recipes.search.interface import DEFAULT_PER_PAGE
 from recipes.search.query import MAX_QUERY_LENGTH
 
 from ..db import get_session
+from ..labels import error_message
 from ..search import SEARCH_RATE_LIMIT, get_index, request_from_args
 from ..security import limiter
 
@@ -31,7 +32,7 @@ def search():
         page = render_template(
             "search/results.html",
             query=query,
-            error=error.message,
+            error=error_message(error),
             results=None,
             link=_links(SearchRequest(text=query)),
         )

@@ -21,6 +21,7 @@ from ...history.editing import unique_slug
 from ...history.revisions import append_revision
 from ...journal.changes import record_change
 from ...models import Proposal, Recipe, RecipeTag, Revision
+from ...summaries import automatic
 from .models import MediaWikiRevision
 from .report import ParkedChanges
 
@@ -53,7 +54,7 @@ class Parking:
             author=first.author,
             title=self.variant.title,
             body=base_text,
-            summary=f"Depuis {settings.links.site.name} : modifications qui recoupent celles faites ici",
+            summary=automatic("mediawiki_overlap", site=settings.links.site.name),
             kind="fork",
             render=settings.render,
             blob_hint=base.blob_id,
@@ -92,7 +93,7 @@ class Parking:
         # The proposal's base holds the base text: the fork point does, unless the last import itself
         # was merged with Levain edits; then the variant's first revision holds it.
         base = self.fork_point if self.fork_point.blob_id == self.base_blob else self.start
-        summary = f"Depuis {self.settings.links.site.name} : {self.count} révision(s) à fusionner"
+        summary = automatic("mediawiki_merge", site=self.settings.links.site.name, count=self.count)
         proposal = Proposal(
             source_id=self.variant.id,
             target_id=self.recipe.id,
@@ -109,6 +110,6 @@ class Parking:
             type="proposal",
             user=self.author,
             recipe=self.recipe,
-            summary=f"Proposition {proposal.id} depuis {self.variant.slug} : {summary}",
+            summary=automatic("proposal_accept", id=proposal.id, slug=self.variant.slug, summary=summary),
         )
         return ParkedChanges(self.recipe.slug, self.variant.slug, proposal.id, self.count)
