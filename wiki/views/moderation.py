@@ -16,8 +16,10 @@ from recipes.community.policy import MINIMUM_ROLE, allowed, require, role_rank
 from recipes.community.visibility import can_see_revision
 from recipes.errors import LevainError
 from recipes.history.diffing import diff_rows, hunks
+from recipes.lineage.proposals import list_proposals
 from recipes.models import ROLES, Recipe, Revision
 from recipes.moderation import blocks, protection, review, rollback
+from recipes.moderation.workload import workload
 
 from ..api.common import checked_name, checked_slug, whole_number
 from ..auth import current_domain_user
@@ -29,6 +31,7 @@ from .common import form_text, load_recipe
 bp = Blueprint("moderation", __name__)
 
 QUEUE_PAGE_SIZE = 100
+DESK_PROPOSALS_SHOWN = 20
 # The fields of the protect and block forms, shown again as typed when the action is refused.
 PROTECT_FIELDS = ("level", "expires", "reason")
 BLOCK_FIELDS = ("expires", "reason")
@@ -57,6 +60,32 @@ def history_notes(revisions: list[Revision]) -> dict:
         "visible": {revision.id for revision in revisions if can_see_revision(viewer, revision)},
         "reviews": review.reviews_of(get_session(), revisions),
     }
+
+
+@bp.app_context_processor
+def moderation_menu() -> dict:
+    """The menu entry of those who moderate: how much awaits them, counted only on their pages."""
+    viewer = current_domain_user()
+    if not allowed(viewer, "patrol"):
+        return {"moderation_workload": None}
+    return {"moderation_workload": workload(get_session(), viewer)}
+
+
+@bp.get("/moderation")
+def desk():
+    """Show moderators what awaits them (edits to review, changes to patrol, proposals) and their tools."""
+    viewer = current_domain_user()
+    require(viewer, "patrol")
+    work = workload(get_session(), viewer)
+    return render_template(
+        "moderation/desk.html",
+        work=work,
+        proposals=list_proposals(get_session(), status="open", limit=DESK_PROPOSALS_SHOWN)
+        if work.open_proposals
+        else [],
+        can_read_audit=allowed(viewer, "read_audit"),
+        can_block=allowed(viewer, "block"),
+    )
 
 
 @bp.get("/review")
