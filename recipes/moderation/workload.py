@@ -26,7 +26,9 @@ class Workload:
     @property
     def total(self) -> int:
         """How many things await, for a badge."""
-        return sum(count or 0 for count in (self.pending_edits, self.unpatrolled_changes, self.open_proposals))
+        return sum(
+            count or 0 for count in (self.pending_edits, self.unpatrolled_changes, self.open_proposals)
+        )
 
 
 def workload(session: Session, viewer: User | None) -> Workload:

@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token_of
-
 SLUG = "pain-au-levain"
 
 
@@ -30,7 +28,9 @@ def bearer(api_token):
 def recipe(client, bearer):
     """A recipe by an editor, and a contributor's edit of it awaiting review."""
     editor = bearer("eli", "editor")
-    created = client.post("/api/v1/recipes", json={"title": "Pain au levain", "body": "Farine.\n"}, headers=editor)
+    created = client.post(
+        "/api/v1/recipes", json={"title": "Pain au levain", "body": "Farine.\n"}, headers=editor
+    )
     assert created.status_code == 201
     edited = client.put(
         f"/api/v1/recipes/{SLUG}",
@@ -43,8 +43,7 @@ def recipe(client, bearer):
 
 def counts_of(html: str) -> dict[str, int]:
     return {
-        work: int(count)
-        for work, count in re.findall(r'data-work="(\w+)">.*?data-count="(\d+)"', html, re.S)
+        work: int(count) for work, count in re.findall(r'data-work="(\w+)">.*?data-count="(\d+)"', html, re.S)
     }
 
 
