@@ -101,7 +101,5 @@ def _give_role(session: Session, name: str, role: object, *, by: User | None) ->
         if previous != role:
             target.role = role
             session.flush()
-            record_change(
-                session, type="role", user=by, target_user=target, summary=f"{previous} → {role}"
-            )
+            record_change(session, type="role", user=by, target_user=target, summary=f"{previous} → {role}")
     return target

@@ -49,8 +49,15 @@ def rename_recipe(
         if title != head.title:
             body = load_blob(session, head.blob_id).text
             append_revision(
-                session, recipe, head, author=user, title=title, body=body,
-                summary=summary[: validation.MAX_SUMMARY_LENGTH], kind="rename", render=render,
+                session,
+                recipe,
+                head,
+                author=user,
+                title=title,
+                body=body,
+                summary=summary[: validation.MAX_SUMMARY_LENGTH],
+                kind="rename",
+                render=render,
                 blob_hint=head.blob_id,
                 # On top of text awaiting review, the new title waits with it (the text is the head's).
                 status="pending" if has_unreviewed_head(recipe) else "approved",
@@ -135,7 +142,11 @@ def _set_deleted(session: Session, slug: str, *, user: User, reason: object, del
         session.refresh(recipe)
         session.add(SearchOutbox(recipe_id=recipe.id))
         record_change(
-            session, type="delete" if deleting else "restore", user=user, recipe=recipe,
-            summary=reason, reason=reason,
+            session,
+            type="delete" if deleting else "restore",
+            user=user,
+            recipe=recipe,
+            summary=reason,
+            reason=reason,
         )
     return recipe

@@ -74,3 +74,65 @@ def test_a_contributor_has_no_moderation_entry(client, login, recipe):
     login("camille2", "contributor")
     assert 'href="/moderation"' not in client.get("/").get_data(as_text=True)
     assert client.get("/moderation").status_code == 403
+
+
+# --- One click does not destroy: reverting and rolling back are confirmed first ----------------
+
+
+def revision_count(client) -> int:
+    return len(client.get(f"/api/v1/recipes/{SLUG}/revisions").get_json()["items"])
+
+
+def test_reverting_shows_what_will_change_before_doing_it(client, login, recipe):
+    csrf = login("morgane", "moderator")
+    history = client.get(f"/recipes/{SLUG}/history").get_data(as_text=True)
+    assert f'href="/recipes/{SLUG}/revert?revision=1"' in history
+    confirm = client.get(f"/recipes/{SLUG}/revert?revision=1")
+    assert confirm.status_code == 200
+    html = confirm.get_data(as_text=True)
+    assert "<del>Sel.</del>" in html or "Sel." in re.search(r"diff-row--removed.*?</tr>", html, re.S).group(0)
+    assert 'name="revision" value="1"' in html and 'id="confirm-form"' in html
+    assert revision_count(client) == 2  # looking changed nothing
+    done = client.post(f"/recipes/{SLUG}/revert", data={"revision": "1", "csrf_token": csrf})
+    assert done.status_code == 303 and revision_count(client) == 3
+
+
+@pytest.mark.parametrize(("revision", "status"), [("abc", 400), ("0", 400), ("9", 404)])
+def test_a_bad_revision_to_go_back_to_is_refused(client, login, recipe, revision, status):
+    login("morgane", "moderator")
+    assert client.get(f"/recipes/{SLUG}/revert?revision={revision}").status_code == status
+
+
+def test_readers_cannot_open_the_revert_confirmation(client, recipe):
+    assert "/login" in client.get(f"/recipes/{SLUG}/revert?revision=1").headers["Location"]
+
+
+def test_rolling_back_a_recipe_is_confirmed_first(client, login, recipe):
+    csrf = login("morgane", "moderator")
+    page = client.get(f"/recipes/{SLUG}").get_data(as_text=True)
+    assert f'href="/recipes/{SLUG}/rollback?user=camille"' in page
+    html = client.get(f"/recipes/{SLUG}/rollback?user=camille").get_data(as_text=True)
+    assert "1 revision of Pain au levain by camille will be undone" in html
+    assert "back to revision 1" in html and 'name="user" value="camille"' in html
+    assert revision_count(client) == 2
+    done = client.post(f"/recipes/{SLUG}/rollback", data={"user": "camille", "csrf_token": csrf})
+    assert done.status_code == 303 and revision_count(client) == 3
+    assert client.get(f"/recipes/{SLUG}/rollback?user=camille").status_code == 400  # nothing left
+
+
+def test_rolling_back_everywhere_lists_the_recipes_first(client, login, recipe, bearer):
+    csrf = login("morgane", "moderator")
+    user_page = client.get("/users/camille/moderate").get_data(as_text=True)
+    assert 'href="/users/camille/rollback"' in user_page
+    html = client.get("/users/camille/rollback").get_data(as_text=True)
+    assert re.findall(r'data-recipe="([\w-]+)"', html) == [SLUG]
+    assert revision_count(client) == 2
+    done = client.post("/users/camille/rollback", data={"csrf_token": csrf})
+    assert done.status_code == 303 and revision_count(client) == 3
+    assert 'data-recipe="' not in client.get("/users/camille/rollback").get_data(as_text=True)
+
+
+def test_only_moderators_see_rollback_confirmations(client, login, recipe):
+    login("eli2", "editor")
+    assert client.get(f"/recipes/{SLUG}/rollback?user=camille").status_code == 403
+    assert client.get("/users/camille/rollback").status_code == 403

@@ -100,7 +100,11 @@ def rename(slug: str):
     form = {"title": form_text("title"), "slug": form_text("slug")}
     try:
         renamed = renaming.rename_recipe(
-            get_session(), recipe.slug, user=user, title=form["title"], new_slug=form["slug"],
+            get_session(),
+            recipe.slug,
+            user=user,
+            title=form["title"],
+            new_slug=form["slug"],
             render=render_markdown,
         )
     except LevainError as error:

@@ -7,7 +7,7 @@ force and the moderators' forms.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from recipes import queries
@@ -198,6 +198,23 @@ def protect(slug: str):
     return redirect(url_for("recipes.show", slug=recipe.slug), 303)
 
 
+@bp.get("/recipes/<slug>/rollback")
+def confirm_rollback_recipe(slug: str):
+    """Show what rolling back a user's latest edits of the recipe would undo, with the button that does it."""
+    session = get_session()
+    plan = rollback.plan_rollback(
+        session, checked_slug(slug), moderator=current_domain_user(), user_name=request.args.get("user", "")
+    )
+    return render_template("moderation/rollback.html", plan=plan, hunks=_undone(session, plan))
+
+
+def _undone(session, plan: rollback.Plan) -> list:
+    """The difference from the recipe's text now to the text a rollback brings back."""
+    now = queries.revision_content(session, plan.run[0]).text
+    restored = queries.revision_content(session, plan.restored).text
+    return hunks(diff_rows(now, restored, timeout=current_app.config["DIFF_TIMEOUT"]))
+
+
 @bp.post("/recipes/<slug>/rollback")
 def rollback_recipe(slug: str):
     """Revert a user's latest consecutive edits of the recipe."""
@@ -260,6 +277,13 @@ def unblock(name: str):
     )
     flash(_("%(name)s is no longer blocked.", name=user.name))
     return redirect(url_for(".user_page", name=user.name), 303)
+
+
+@bp.get("/users/<name>/rollback")
+def confirm_rollback_user(name: str):
+    """List the recipes whose latest edits by this account a rollback everywhere would undo."""
+    plans = rollback.plan_everywhere(get_session(), checked_name(name), moderator=current_domain_user())
+    return render_template("moderation/rollback_everywhere.html", name=name, plans=plans)
 
 
 @bp.post("/users/<name>/rollback")

@@ -311,5 +311,21 @@ def revert(slug: str):
 
 @bp.get("/recipes/<slug>/revert")
 def revert_page(slug: str):
-    """Reverting is a POST: an address followed here (after logging in) leads to the history."""
-    return redirect(url_for(".history", slug=slug))
+    """Show what going back to ``?revision=N`` would change, with the button that does it; without a
+    revision (an address followed here after logging in), the history."""
+    number = revision_arg("revision", "revision to go back to")
+    if number is None:
+        return redirect(url_for(".history", slug=slug))
+    recipe = load_recipe(slug)
+    viewer = current_domain_user()
+    require(viewer, "revert", recipe)
+    session = get_session()
+    target = queries.get_revision(session, recipe, number)
+    head = latest_visible(viewer, recipe)
+    require_visible(viewer, target)
+    rows = diff_rows(
+        queries.revision_content(session, head).text,
+        queries.revision_content(session, target).text,
+        timeout=current_app.config["DIFF_TIMEOUT"],
+    )
+    return render_template("recipes/revert.html", recipe=recipe, head=head, target=target, hunks=hunks(rows))

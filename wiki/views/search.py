@@ -28,17 +28,26 @@ def search():
         results = search_recipes(get_session(), get_index(), search_request)
     except Invalid as error:
         # The form comes back with the query and a sentence, rather than a bare error page.
-        page = render_template("search/results.html", query=query, error=error.message, results=None,
-                               link=_links(SearchRequest(text=query)))
+        page = render_template(
+            "search/results.html",
+            query=query,
+            error=error.message,
+            results=None,
+            link=_links(SearchRequest(text=query)),
+        )
         return page, 400
-    return render_template("search/results.html", query=query, error=None, results=results,
-                           link=_links(search_request))
+    return render_template(
+        "search/results.html", query=query, error=None, results=results, link=_links(search_request)
+    )
 
 
 def _links(current: SearchRequest) -> Callable[..., str]:
     """``link(**changes)``: the address of this search with some parameters changed (None removes one)."""
     parameters = {
-        "q": current.text, "region": current.region, "tag": current.tag, "language": current.language,
+        "q": current.text,
+        "region": current.region,
+        "tag": current.tag,
+        "language": current.language,
         "sort": None if current.sort == "relevance" else current.sort,
         "limit": None if current.per_page == DEFAULT_PER_PAGE else current.per_page,
     }

@@ -28,6 +28,7 @@ def watch_helpers() -> dict:
 
     return {"is_watched": is_watched, "user_may": user_may}
 
+
 # What can be watched, and the page each is shown on.
 PAGE_OF_KIND = {"recipe": "recipes.show", "region": "forks.region"}
 
