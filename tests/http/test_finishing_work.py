@@ -136,3 +136,123 @@ def test_only_moderators_see_rollback_confirmations(client, login, recipe):
     login("eli2", "editor")
     assert client.get(f"/recipes/{SLUG}/rollback?user=camille").status_code == 403
     assert client.get("/users/camille/rollback").status_code == 403
+
+
+# --- Duplicates and dead ends --------------------------------------------------------------------
+
+
+def test_a_second_recipe_with_the_same_title_is_offered_the_existing_one(client, login, recipe):
+    csrf = login("lea", "editor")
+    form = {"title": "Pain au Levain", "body": "Mon texte.", "csrf_token": csrf}
+    again = client.post("/recipes/new", data=form)
+    assert again.status_code == 409
+    html = again.get_data(as_text=True)
+    assert f'href="/recipes/{SLUG}"' in html and f'href="/recipes/{SLUG}/fork"' in html
+    assert "Mon texte." in html  # nothing typed is lost
+    assert client.get(f"/recipes/{SLUG}-2").status_code == 404
+    anyway = client.post("/recipes/new", data={**form, "duplicate": "1"})
+    assert anyway.status_code == 303 and anyway.headers["Location"].endswith(f"/recipes/{SLUG}-2")
+
+
+def test_a_blocked_account_is_told_why_before_clicking_edit(client, login, recipe, bearer):
+    csrf = login("lea", "editor")
+    assert ">Edit</a>" in client.get(f"/recipes/{SLUG}").get_data(as_text=True)
+    moderator = bearer("morgane", "moderator")
+    assert (
+        client.post("/api/v1/users/lea/block", json={"reason": "spam"}, headers=moderator).status_code == 200
+    )
+    html = client.get(f"/recipes/{SLUG}").get_data(as_text=True)
+    assert ">Edit</a>" not in html
+    assert re.search(
+        r'id="edit-refusal">You cannot edit this recipe\. Your account is blocked[^<]*spam', html
+    )
+    assert csrf
+
+
+def test_a_protected_recipe_says_so_to_those_below_its_level(client, login, recipe, bearer):
+    moderator = bearer("morgane", "moderator")
+    protected = client.post(
+        f"/api/v1/recipes/{SLUG}/protect",
+        json={"level": "moderator", "reason": "guerre d'édition"},
+        headers=moderator,
+    )
+    assert protected.status_code == 200
+    login("lea", "editor")
+    html = client.get(f"/recipes/{SLUG}").get_data(as_text=True)
+    assert 'id="edit-refusal"' in html and ">Edit</a>" not in html
+
+
+def test_a_variant_says_it_is_behind_and_counts_its_proposals(client, login, bearer, recipe):
+    editor = bearer("eli3", "editor")
+    assert client.post("/api/v1/regions", json={"name": "Trégor"}, headers=editor).status_code == 201
+    fork = client.post(f"/api/v1/recipes/{SLUG}/forks", json={"region": "tregor"}, headers=editor)
+    assert fork.status_code == 201
+    variant = fork.get_json()["slug"]
+    page = client.get(f"/recipes/{variant}").get_data(as_text=True)
+    assert 'id="behind-upstream"' not in page
+    moderator = bearer("morgane", "moderator")
+    assert client.post(f"/api/v1/recipes/{SLUG}/revisions/2/approve", headers=moderator).status_code == 200
+    page = client.get(f"/recipes/{variant}").get_data(as_text=True)  # a reader's page, kept or not
+    assert re.search(r'id="behind-upstream">\s*Pain au levain changed once', page)
+    assert f'href="/compare?a={SLUG}&amp;b={variant}"' in page
+    edited = client.put(
+        f"/api/v1/recipes/{variant}",
+        json={"body": "Farine du Trégor.\n", "summary": "local", "base_revision": 1},
+        headers=editor,
+    )
+    assert edited.status_code == 200
+    proposed = client.post(f"/api/v1/recipes/{variant}/proposals", json={"summary": "farine"}, headers=editor)
+    assert proposed.status_code == 201
+    for slug in (variant, SLUG):
+        html = client.get(f"/recipes/{slug}").get_data(as_text=True)
+        assert re.search(r'Proposals <span class="count" data-count="1"', html), slug
+
+
+def test_the_lineage_page_links_each_relative_to_a_comparison(client, bearer, recipe):
+    editor = bearer("eli3", "editor")
+    client.post("/api/v1/regions", json={"name": "Trégor"}, headers=editor)
+    variant = client.post(
+        f"/api/v1/recipes/{SLUG}/forks", json={"region": "tregor"}, headers=editor
+    ).get_json()
+    html = client.get(f"/recipes/{SLUG}/lineage").get_data(as_text=True)
+    assert f'href="/compare?a={SLUG}&amp;b={variant["slug"]}"' in html
+
+
+# --- Personal API tokens in the account settings ------------------------------------------------
+
+
+def test_a_person_makes_names_lists_and_revokes_a_token(client, login):
+    csrf = login("lea", "editor")
+    assert 'href="/account/tokens"' in client.get("/").get_data(as_text=True)
+    made = client.post("/account/tokens", data={"name": "script d'import", "csrf_token": csrf})
+    assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
+    token = re.search(r'id="new-token"[^>]*value="(lvn_[\w-]+)"', made.get_data(as_text=True)).group(1)
+    listed = client.get("/account/tokens").get_data(as_text=True)
+    assert token not in listed  # shown once
+    assert "script d&#39;import" in listed
+    token_id = re.search(r'data-token="(\d+)"', listed).group(1)
+
+    api = client.application.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    created = api.post("/api/v1/recipes", json={"title": "Troc", "body": "Des graines."}, headers=headers)
+    assert created.status_code == 201
+
+    revoked = client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf})
+    assert revoked.status_code == 303
+    assert 'data-token="' not in client.get("/account/tokens").get_data(as_text=True)
+    refused = api.post("/api/v1/recipes", json={"title": "Troc 2", "body": "x"}, headers=headers)
+    assert refused.status_code == 401
+
+
+def test_tokens_are_each_ones_own(client, login, api_token):
+    api_token("autre", "editor")
+    csrf = login("lea", "editor")
+    assert 'data-token="' not in client.get("/account/tokens").get_data(as_text=True)
+    assert client.post("/account/tokens/1/revoke", data={"csrf_token": csrf}).status_code == 404
+    assert client.post("/account/tokens/abc/revoke", data={"csrf_token": csrf}).status_code == 400
+    too_long = client.post("/account/tokens", data={"name": "x" * 101, "csrf_token": csrf})
+    assert too_long.status_code == 400 and "at most 100 characters" in too_long.get_data(as_text=True)
+
+
+def test_readers_are_asked_to_log_in_for_tokens(client):
+    assert "/login" in client.get("/account/tokens").headers["Location"]

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from recipes import queries
 from recipes.community.accounts import get_user
-from recipes.community.policy import MINIMUM_ROLE, allowed, require, role_rank
+from recipes.community.policy import MINIMUM_ROLE, allowed, refusal, require, role_rank
 from recipes.community.visibility import can_see_revision
 from recipes.errors import LevainError
 from recipes.history.diffing import diff_rows, hunks
@@ -25,6 +25,7 @@ from ..api.common import checked_name, checked_slug, whole_number
 from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import STATUS_BY_CODE
+from ..i18n import error_message
 from ..markdown import render_markdown
 from .common import form_text, load_recipe
 
@@ -50,7 +51,14 @@ def recipe_notices(recipe: Recipe, shown: Revision) -> dict:
         "can_protect": allowed(viewer, "protect", recipe),
         "can_rollback": allowed(viewer, "rollback", recipe),
         "head_author": head.author.name,
+        "edit_refusal": _refusal_shown(viewer, recipe),
     }
+
+
+def _refusal_shown(viewer, recipe: Recipe) -> str | None:
+    """Why a logged-in person may not edit the recipe (blocked, protected), said before they try."""
+    error = refusal(viewer, "edit", recipe) if viewer is not None else None
+    return error_message(error) if error is not None else None
 
 
 def history_notes(revisions: list[Revision]) -> dict:

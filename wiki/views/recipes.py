@@ -27,6 +27,7 @@ from recipes.history import editing, images
 from recipes.history.diffing import diff_rows, hunks
 from recipes.models import LANGUAGES, Recipe, utcnow
 from recipes.search import discovery
+from recipes.slugs import slugify
 from recipes.starter import STARTERS, starter_text
 
 from .. import page_cache
@@ -47,6 +48,7 @@ from .common import (
     template_globals,
     with_missing_marked,
 )
+from .forks import variant_notes
 from .moderation import history_notes, recipe_notices
 
 bp = Blueprint("recipes", __name__)
@@ -99,6 +101,7 @@ def show(slug: str):
         "contents": contents,
         "pictures": pictures,
         **recipe_notices(recipe, revision),
+        **variant_notes(recipe),
     }
     if reader is None:
         return render_template("recipes/show.html", **context)
@@ -119,6 +122,14 @@ def _editor_page(form: dict, recipe: Recipe | None = None, **context) -> str:
     return render_template(
         "recipes/edit.html", form=form, recipe=recipe, regions=regions, starters=STARTERS, **context
     )
+
+
+def _recipe_titled(title: str) -> Recipe | None:
+    """The live recipe a new one with this title would duplicate (same slug), if there is one."""
+    slug = slugify(title)
+    if not slug or not queries.existing_slugs(get_session(), {slug}):
+        return None
+    return load_recipe(slug)
 
 
 def _submitted_form() -> dict:
@@ -168,6 +179,9 @@ def new():
         }
         return _editor_page(form)
     form = _submitted_form()
+    existing = None if request.form.get("duplicate") else _recipe_titled(form["title"])
+    if existing is not None:
+        return _editor_page(form, existing_recipe=existing), 409
     try:
         outcome = editing.create_recipe(
             get_session(),
