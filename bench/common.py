@@ -42,6 +42,7 @@ from recipes.models import Recipe, Revision, User, utcnow
 from recipes.queries import revision_content
 from recipes.schema import upgrade_database
 from wiki import create_app
+from wiki.search import stop_index_writer
 
 Row = tuple[str, str, str]
 
@@ -111,6 +112,7 @@ def scratch(backend: str = "sqlite") -> Iterator[Scratch]:
                 yield bench
             finally:
                 for app in bench.apps:
+                    stop_index_writer(app)
                     app.extensions["levain.engine"].dispose()
                 engine.dispose()
 

@@ -60,3 +60,9 @@ class EditConflict(LevainError):
 class MergeConflict(LevainError):
     code = "merge_conflict"
 
+
+
+class LicenceConflict(LevainError):
+    """A licence does not permit what was asked: a fork, a flow of text, a change of licence."""
+
+    code = "licence_conflict"

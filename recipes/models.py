@@ -37,6 +37,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 ROLES = ("contributor", "editor", "moderator", "admin")
 REVISION_STATUSES = ("approved", "pending", "rejected")
 LANGUAGES = ("fr", "en")
+# The licence of a recipe nobody chose one for (the contract's default for new recipes).
+DEFAULT_LICENCE = "CC-BY-SA-4.0"
 # The picture types accepted, and the extension each is served with.
 IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
@@ -124,6 +126,7 @@ class Recipe(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(2), default="fr")
+    licence: Mapped[str] = mapped_column(String(40), default=DEFAULT_LICENCE)  # SPDX: recipes.licences.rules
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     head_number: Mapped[int] = mapped_column(Integer, default=0)
     head_revision_id: Mapped[int | None] = mapped_column(

@@ -35,9 +35,13 @@ def _lock_migrations(connection: Connection) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
 
-def upgrade_database(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` (the newest by default)."""
+def upgrade_database(engine: Engine, revision: str = "head", *, default_licence: str | None = None) -> None:
+    """Bring the database schema up to ``revision`` (the newest by default).
+
+    ``default_licence``: the licence recipes that exist get when the migration giving recipes a licence runs.
+    """
     config = alembic_config(engine)
+    config.attributes["default_licence"] = default_licence
     with engine.begin() as connection:
         _lock_migrations(connection)
         config.attributes["connection"] = connection

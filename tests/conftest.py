@@ -125,6 +125,7 @@ def app_settings() -> dict:
 @pytest.fixture
 def app(db_url, tmp_path, app_settings):
     from wiki import create_app
+    from wiki.search import stop_index_writer
 
     app = create_app(
         {
@@ -138,6 +139,7 @@ def app(db_url, tmp_path, app_settings):
         }
     )
     yield app
+    stop_index_writer(app)
     app.extensions["levain.engine"].dispose()
 
 

@@ -19,6 +19,7 @@ from . import (
     errors,
     health,
     i18n,
+    licensing,
     metrics,
     search,
     security,
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    licensing.init_app(app)
     static_files.init_app(app)
     errors.init_app(app)
     search.init_app(app)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from recipes.community.policy import REVIEW_POLICIES
+from recipes.licences.rules import DEFAULT_OFFERED, LICENCES, parse_offered
 from recipes.search.service import BACKENDS as SEARCH_BACKENDS
 
 DATABASE_BACKENDS = ("sqlite", "postgresql")
@@ -31,6 +32,7 @@ class DefaultConfig:
     DATABASE_URL = None  # sqlite:///<instance>/levain.db unless set
     SEARCH_BACKEND = None  # whoosh, or postgres when the database is PostgreSQL
     REVIEW_POLICY = "new-accounts"
+    LICENCES = ",".join(DEFAULT_OFFERED)  # offered for new recipes, the first the default; read as a tuple
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # An unreachable store: each process counts in memory meanwhile, and the limiter says so in the log.
@@ -106,6 +108,11 @@ def check(config: dict) -> None:
         accepted = ", ".join(f"{name}://..." for name in ("memory", "redis", "rediss", "memcached"))
         raise SettingError("RATELIMIT_STORAGE_URI", config["RATELIMIT_STORAGE_URI"], accepted)
     _check_rate_limit(config, "RATELIMIT_SAVES")
+    try:
+        config["LICENCES"] = parse_offered(config["LICENCES"])
+    except ValueError:
+        accepted = "comma-separated SPDX identifiers among " + ", ".join(LICENCES)
+        raise SettingError("LICENCES", config["LICENCES"], accepted) from None
     proxies = config["TRUSTED_PROXIES"]
     if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
         raise SettingError("TRUSTED_PROXIES", proxies, "0, 1, 2 … (how many proxies are in front)")

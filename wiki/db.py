@@ -31,4 +31,4 @@ def close_session(_exception: BaseException | None = None) -> None:
 
 def migrate(app: Flask) -> None:
     """Create or upgrade the schema of the app's database."""
-    upgrade_database(app.extensions["levain.engine"])
+    upgrade_database(app.extensions["levain.engine"], default_licence=app.config["LICENCES"][0])

@@ -28,6 +28,7 @@ STATUS_BY_CODE = {
     "method_not_allowed": 405,
     "edit_conflict": 409,
     "merge_conflict": 409,
+    "licence_conflict": 409,
     "too_large": 413,
     "rate_limited": 429,
     "unavailable": 503,

@@ -3,15 +3,19 @@
 Glossary:
 - *reader*: a visitor with no account in play (no login, no API token) asking for a recipe's address
   with no query string and no message waiting to be flashed. Every reader in one interface language
-  sees the same page, up to the CSRF token of its forms.
+  sees the same page: it carries no CSRF token (its one form, the language switch, is checked by its
+  origin, see ``wiki.security``), so answering it neither makes a session nor sets a cookie, and a
+  caching proxy may keep it.
 - *page version*: the one row (``recipes.queries.page_version``) of everything the page shows that can
   change while the address stays, including which of the recipes its wiki links name exist. Equal
   versions mean the same page.
-- *kept page*: the HTML of a reader's page, a placeholder where the CSRF token goes, kept under its
-  slug and language with the version it was rendered from and the slugs its links name. A view reads
-  the version (one statement) and shows the kept page only if it is of that version: any change
-  visible on the page, including a recipe its links name being created, deleted or renamed, makes
-  the next view render the page afresh.
+- *kept page*: the HTML of a reader's page, kept under its slug and language with the version it was
+  rendered from and the slugs its links name. A view reads the version (one statement) and shows the
+  kept page only if it is of that version: any change visible on the page, including a recipe its
+  links name being created, deleted or renamed, makes the next view render the page afresh.
+- *entity tag*: a digest of the page's key and version, sent in ``ETag`` with ``Cache-Control:
+  no-cache``: a browser or proxy holding the page asks again with ``If-None-Match`` and gets a
+  304 without the page while it is current.
 
 A page is kept only when nothing outside its version decides it: no picture, no upload (whether an
 upload shows depends on its uploader's standing), no protection that ends by itself, and no CSRF
@@ -20,14 +24,15 @@ token of the visitor's own rendered into it.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
-from flask import current_app, g, render_template, request, session
+from flask import Response, current_app, g, make_response, render_template, request, session
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Row
 
 from recipes.queries import page_version
@@ -36,8 +41,10 @@ from .api.common import checked_slug
 from .auth import current_domain_user
 from .db import get_session
 
-PAGES_KEPT = 500
+# A kept page is 10–30 KB: a few thousand are the working set of a large wiki for a few tens of MB.
+PAGES_KEPT = 3_000
 EXTENSION = "levain.page_cache"
+TEMPLATES_DIGEST = "levain.templates_digest"
 # Stands for the CSRF token in a kept page; random, so that no text of the page can contain it.
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 
@@ -51,6 +58,7 @@ class KeptPage:
     version: tuple  # the page version it was rendered from (``_version_of``)
     html: str
     link_targets: frozenset[str]
+    etag: str
 
 
 class PageStore:
@@ -101,11 +109,11 @@ def reader_view(slug: str) -> ReaderView | None:
     return ReaderView(key, version, kept) if version is not None else None
 
 
-def kept_page(view: ReaderView) -> str | None:
-    """The page kept for this view, its CSRF token filled in, if it is of the version read."""
+def kept_page(view: ReaderView) -> Response | None:
+    """The page kept for this view if it is of the version read (a 304 when the asker holds it)."""
     if view.kept is None or view.kept.version != _version_of(view.version):
         return None
-    return view.kept.html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return _reader_response(view.kept.html, view.kept.etag)
 
 
 def render_and_keep(
@@ -123,14 +131,43 @@ def render_and_keep(
     before = view.version
     # A real token in the page (a macro that does not see the placeholder) is this visitor's alone.
     own_token = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+    html = html.replace(CSRF_PLACEHOLDER, "")
     if not (own_token or shows_pictures or before.uploads or before.protection_expires_at):
         # A change saved while the page was rendered may be in it: keep it only under a version read
         # after, which must be the one read before, with the links the page shows (now known).
         after = page_version(get_session(), view.key[0], link_targets)
         version = _version_of(after) if after is not None else None
         if version is not None and version == (*_version_of(before)[:-1], frozenset(existing)):
-            _store().put(view.key, KeptPage(version, html, link_targets))
-    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+            page = KeptPage(version, html, link_targets, _entity_tag(view.key, version))
+            _store().put(view.key, page)
+            return _reader_response(html, page.etag)
+    return html
+
+
+def _reader_response(html: str, etag: str) -> Response:
+    response = make_response(html)
+    response.set_etag(etag)
+    # Kept by browsers and proxies, and asked again each time: a change shows on the next view.
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+def _entity_tag(key: PageKey, version: tuple) -> str:
+    # The same in every process: the link slugs sorted, the code that renders the page named.
+    described = repr((key, version[:-1], sorted(version[-1]), _templates_digest()))
+    return hashlib.blake2b(described.encode(), digest_size=12).hexdigest()
+
+
+def _templates_digest() -> str:
+    """A digest of the templates and catalogues pages are made with: another release, other tags."""
+    digest = current_app.extensions.get(TEMPLATES_DIGEST)
+    if digest is None:
+        hasher = hashlib.blake2b(digest_size=8)
+        folders = (current_app.template_folder, current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+        for path in sorted(path for folder in folders for path in Path(folder).rglob("*") if path.is_file()):
+            hasher.update(path.read_bytes())
+        digest = current_app.extensions[TEMPLATES_DIGEST] = hasher.hexdigest()
+    return digest
 
 
 def _version_of(row: Row) -> tuple:

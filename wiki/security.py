@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limit, Limiter
@@ -49,6 +50,10 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 LIMITER_EXTENSION = "levain.limiter"
 SAVES_LIMIT = "30 per minute"
 SAVE_METHODS = ("POST", "PUT")
+# A reader's page carries no CSRF token, so that it sets no session cookie and a cache may keep it.
+# Its language switch is checked instead by the Origin (or Referer) that browsers send with a form,
+# which a page of another site cannot make its own; with a token, the token is checked as anywhere.
+TOKENLESS_ENDPOINTS = frozenset({"pages.language"})
 
 
 @dataclass(frozen=True)
@@ -136,9 +141,22 @@ def init_app(app: Flask) -> None:
 
 
 def _check_csrf() -> None:
-    """Every unsafe request needs a CSRF token, unless it authenticates with a bearer token."""
-    if request.method in UNSAFE_METHODS and bearer_token() is None:
-        csrf.protect()
+    """Every unsafe request needs a CSRF token, unless it authenticates with a bearer token or is a
+    language switch sent by a page of this site without one."""
+    if request.method not in UNSAFE_METHODS or bearer_token() is not None:
+        return
+    if request.endpoint in TOKENLESS_ENDPOINTS and not request.form.get("csrf_token") and _from_this_site():
+        return
+    csrf.protect()
+
+
+def _from_this_site() -> bool:
+    """Whether the browser says the request comes from a page of this site (``Origin``, else ``Referer``)."""
+    sender = request.headers.get("Origin") or request.headers.get("Referer")
+    if not sender:
+        return False
+    parts = urlsplit(sender)
+    return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
 
 
 def _add_security_headers(response: Response) -> Response:

@@ -39,6 +39,7 @@ MINIMUM_ROLE: dict[str, str | None] = {
     "see_pending": "editor",
     "review": "moderator",
     "protect": "moderator",
+    "relicense": "moderator",
     "block": "moderator",
     "rollback": "moderator",
     "manage_users": "admin",

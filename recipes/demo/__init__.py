@@ -24,6 +24,7 @@ from recipes.community.regions import create_region, list_regions
 from recipes.database import WRITE_OPTION
 from recipes.errors import Invalid
 from recipes.history.editing import Renderer, SaveOutcome, create_recipe, save_edit
+from recipes.licences.rules import BY_SA
 from recipes.lineage.forks import fork_recipe
 from recipes.models import Recipe, User
 from recipes.slugs import slugify
@@ -40,6 +41,9 @@ class DemoRecipe:
     language: str
     region: str
     tags: tuple[str, ...]
+    # The licence its text states (each says "CC BY-SA 4.0" in its Licence section), whatever the
+    # instance offers for new recipes; forks keep it, as share-alike asks.
+    licence: str = BY_SA
 
 
 RECIPES = {
@@ -177,4 +181,5 @@ def _replay(
     return create_recipe(
         session, author=author, title=recipe.title, body=body, render=render, summary=step.summary,
         tags=list(recipe.tags), language=recipe.language, region=recipe.region,
+        licence=recipe.licence, offered_licences=(recipe.licence,),
     )

@@ -37,6 +37,7 @@ from recipes.history.revisions import (
     recipe_for_writing,
     review_status,
 )
+from recipes.licences.rules import DEFAULT_OFFERED, clean_licence
 from recipes.models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User
 from recipes.queries import get_revision
 from recipes.slugs import MAX_SLUG_LENGTH, slugify
@@ -81,8 +82,10 @@ def create_recipe(
     language: str | None = None,
     region: str | None = None,
     review_policy: str = "none",
+    licence: str | None = None,
+    offered_licences: tuple[str, ...] = DEFAULT_OFFERED,
 ) -> SaveOutcome:
-    """Create a recipe with its first revision.
+    """Create a recipe with its first revision, under ``licence`` (one of those offered; default the first).
 
     When that revision must wait for review, the recipe stays hidden from readers (it has no published
     revision) until a moderator approves it.
@@ -91,11 +94,13 @@ def create_recipe(
     title, body = validation.clean_title(title), validation.clean_body(body)
     summary, tags = validation.clean_summary(summary), validation.clean_tags(tags)
     language = validation.clean_language(language)
+    licence = clean_licence(licence or offered_licences[0], offered_licences)
     with write_transaction(session):
         recipe = Recipe(
             slug=unique_slug(session, title),
             title=title,
             language=language,
+            licence=licence,
             region=region_by_slug(session, region),
             tags=[RecipeTag(tag=t) for t in tags],
         )

@@ -4,16 +4,11 @@ Glossary:
 
 - **base**: the version both people started from. **ours**: the version being saved. **theirs**:
   the version someone else saved in the meantime.
-- **token**: the unit being merged: a whole line (with its line break) first, then, to refine a
-  conflict, a word, a run of spaces, a line break or a punctuation mark (see ``diffing.split_words``).
-- **matching**: the tokens a diff found equal between base and one side, as
-  ``(base start, side start, length)`` blocks, in order.
-- **stable region**: base tokens matched in ours and in theirs at once; copied to the result.
-- **unstable region**: what lies between two stable regions. If only one side changed it, that
-  side's text is taken; if both sides made the same change, that change; otherwise it is a conflict.
-- **conflict**: an unstable region that both sides changed differently; a person has to choose.
-- **word-level refinement**: a conflict's lines merged again token by token. When the two sides
-  changed different words of the same lines, that merge is clean and replaces the conflict.
+- **conflict**: a region of whole lines that both sides changed differently (see ``diff3``); a
+  person has to choose.
+- **refinement**: a conflict merged again more finely, where the two sides' edits do not touch
+  after all: different words of the same lines, or whole lines beside words edited (see
+  ``refining``). It replaces the conflict only then.
 
 diff-match-patch's patch_apply must never decide a merge: it applies patches by fuzzy matching and
 reports success while writing text that neither side wrote ("180C" edited to "200C" and to "190C"
@@ -24,24 +19,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from recipes.history.diffing import ADDED, KEPT, REMOVED, deadline_after, diff_token_counts, split_words
+from recipes.history.diff3 import Conflict, diff3, split_lines_keeping_breaks
+from recipes.history.diffing import deadline_after
+from recipes.history.refining import refine
 
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _OTHER_LINE_BREAK = re.compile(r"\r\n?")
 
-# (base start, side start, length): a run of tokens equal in base and in one side.
-_Block = tuple[int, int, int]
-# (base start, ours start, theirs start, length): a run of tokens equal in all three.
-_StableRegion = tuple[int, int, int, int]
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A region both sides changed differently: its text in base, ours and theirs (whole lines)."""
-
-    base: str
-    ours: str
-    theirs: str
+__all__ = ["Conflict", "MergeResult", "merge3", "normalize_line_breaks", "split_lines_keeping_breaks"]
 
 
 @dataclass(frozen=True)
@@ -118,11 +102,6 @@ def normalize_line_breaks(text: str) -> str:
     return _OTHER_LINE_BREAK.sub("\n", text)
 
 
-def split_lines_keeping_breaks(text: str) -> list[str]:
-    """Return the lines of an LF text, each with its "\\n" (the last one may have none)."""
-    return _LINE.findall(text)
-
-
 def merge3(
     base: str, ours: str, theirs: str, *, word_level: bool = True, timeout: float = 1.0
 ) -> MergeResult:
@@ -137,21 +116,16 @@ def merge3(
     base_lines, ours_lines, theirs_lines = (
         split_lines_keeping_breaks(normalize_line_breaks(text)) for text in (base, ours, theirs)
     )
-    chunks = _diff3(base_lines, ours_lines, theirs_lines, deadline, semantic=False)
+    chunks = diff3(base_lines, ours_lines, theirs_lines, deadline, semantic=False)
     if word_level:
         chunks = [_refined(chunk, deadline) if isinstance(chunk, Conflict) else chunk for chunk in chunks]
     return MergeResult(_joined(chunks))
 
 
 def _refined(conflict: Conflict, deadline: float) -> str | Conflict:
-    """Merge a line-level conflict word by word; keep the conflict if the words conflict too."""
-    words = [split_words(text) for text in (conflict.base, conflict.ours, conflict.theirs)]
-    # Semantic clean-up: a space or a comma that a rewritten sentence shares with the base by
-    # chance must not become a stable region that lets the other side's edit in between.
-    chunks = _diff3(words[0], words[1], words[2], deadline, semantic=True)
-    if any(isinstance(chunk, Conflict) for chunk in chunks):
-        return conflict
-    return "".join(chunk for chunk in chunks if isinstance(chunk, str))
+    """The conflict's refinement if there is one, else the conflict."""
+    refined = refine(conflict, deadline)
+    return conflict if refined is None else refined
 
 
 def _joined(chunks: Sequence[str | Conflict]) -> tuple[str | Conflict, ...]:
@@ -163,75 +137,3 @@ def _joined(chunks: Sequence[str | Conflict]) -> tuple[str | Conflict, ...]:
         elif chunk != "":
             joined.append(chunk)
     return tuple(joined)
-
-
-def _diff3(
-    base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], deadline: float, *, semantic: bool
-) -> list[str | Conflict]:
-    """Merge three token sequences: stable regions as they are, unstable regions settled or conflicting."""
-    chunks: list[str | Conflict] = []
-    base_at = ours_at = theirs_at = 0
-    regions = _stable_regions(base, ours, theirs, deadline, semantic)
-    for base_start, ours_start, theirs_start, length in regions:
-        unstable = (base[base_at:base_start], ours[ours_at:ours_start], theirs[theirs_at:theirs_start])
-        chunks.append(_settled(*unstable))
-        chunks.append("".join(base[base_start : base_start + length]))
-        base_at, ours_at, theirs_at = base_start + length, ours_start + length, theirs_start + length
-    return [chunk for chunk in chunks if chunk != ""]
-
-
-def _settled(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]) -> str | Conflict:
-    """Settle an unstable region: the side that changed it, their common change, or a conflict."""
-    if ours == theirs:
-        return "".join(ours)
-    if ours == base:
-        return "".join(theirs)
-    if theirs == base:
-        return "".join(ours)
-    return Conflict("".join(base), "".join(ours), "".join(theirs))
-
-
-def _stable_regions(
-    base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], deadline: float, semantic: bool
-) -> list[_StableRegion]:
-    """Return the runs of base matched in both sides, ending with an empty region at the very end.
-
-    The empty last region makes whatever follows the last stable region an unstable region like
-    the others, so that edits at the very end need no special case.
-    """
-    ours_blocks = _matching_blocks(base, ours, deadline, semantic)
-    theirs_blocks = _matching_blocks(base, theirs, deadline, semantic)
-    regions: list[_StableRegion] = []
-    ours_index = theirs_index = 0
-    while ours_index < len(ours_blocks) and theirs_index < len(theirs_blocks):
-        ours_base, ours_start, ours_length = ours_blocks[ours_index]
-        theirs_base, theirs_start, theirs_length = theirs_blocks[theirs_index]
-        start = max(ours_base, theirs_base)
-        end = min(ours_base + ours_length, theirs_base + theirs_length)
-        if start < end:
-            ours_offset, theirs_offset = ours_start - ours_base, theirs_start - theirs_base
-            regions.append((start, start + ours_offset, start + theirs_offset, end - start))
-        # Move past the block that ends first in base: it cannot overlap anything further on.
-        if ours_base + ours_length < theirs_base + theirs_length:
-            ours_index += 1
-        else:
-            theirs_index += 1
-    regions.append((len(base), len(ours), len(theirs), 0))
-    return regions
-
-
-def _matching_blocks(
-    base: Sequence[str], side: Sequence[str], deadline: float, semantic: bool
-) -> list[_Block]:
-    """Return the runs of tokens that a diff of base against one side kept."""
-    blocks: list[_Block] = []
-    base_at = side_at = 0
-    for kind, count in diff_token_counts(base, side, deadline, semantic=semantic):
-        if kind == KEPT:
-            blocks.append((base_at, side_at, count))
-            base_at, side_at = base_at + count, side_at + count
-        elif kind == REMOVED:
-            base_at += count
-        elif kind == ADDED:
-            side_at += count
-    return blocks

@@ -30,6 +30,7 @@ from recipes.queries import clamp_limit
 CONTENT_TYPES = ("create", "edit", "revert", "fork", "sync", "proposal", "accept", "decline")
 MODERATION_TYPES = (
     "approve", "reject", "protect", "rollback", "block", "unblock", "rename", "delete", "restore", "role",
+    "relicense",
 )
 CHANGE_TYPES = (*CONTENT_TYPES, *MODERATION_TYPES, "upload")
 # The change type of each kind of revision (``Revision.kind``); a proposal's revision is its acceptance.

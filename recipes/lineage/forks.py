@@ -2,8 +2,8 @@
 
 A *variant* (fork) starts as the parent's current text, sharing its stored blob (no copy), and records
 its parent and the *fork point* (the parent revision copied). Its first revision, of kind "fork", is
-also its first merge record: the next sync from upstream starts there. The licence is part of the
-text and travels with it; the variant's page says where it was adapted from.
+also its first merge record: the next sync from upstream starts there. The variant takes its parent's
+licence, or another one the parent's permits for an adaptation (``recipes.licences.rules``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from recipes.database import write_transaction
 from recipes.errors import Invalid, NotFound
 from recipes.history.editing import region_by_slug, unique_slug
 from recipes.history.revisions import Renderer, SaveOutcome, append_revision
+from recipes.licences.rules import fork_licence
 from recipes.models import Recipe, RecipeTag, Region, Revision, User
 from recipes.queries import get_recipe, get_revision
 from recipes.slugs import MAX_SLUG_LENGTH, slugify
@@ -35,11 +36,13 @@ def fork_recipe(
     render: Renderer,
     title: str | None = None,
     new_slug: str | None = None,
+    licence: str | None = None,
 ) -> SaveOutcome:
     """Fork recipe ``slug`` into ``region`` (a region slug): a variant whose parent is that recipe.
 
     The default slug is ``{slug}-{region}`` (numbered when taken); an explicit ``new_slug`` must be
-    free. The default title is the parent's, with the region's name.
+    free. The default title is the parent's, with the region's name. ``licence``: the variant's, when
+    not the parent's (a LicenceConflict when the parent's licence does not permit it).
     """
     require(author, "fork")
     if not isinstance(region, str) or not region:
@@ -49,7 +52,9 @@ def fork_recipe(
     with write_transaction(session):
         parent = get_recipe(session, slug)
         require(author, "fork", parent)
+        chosen_licence = fork_licence(parent.licence, licence)
         variant = _new_variant(session, parent, region_by_slug(session, region), title, new_slug)
+        variant.licence = chosen_licence
         fork_point = parent.published_revision  # a variant starts from text readers see
         if fork_point is None:
             raise NotFound(f"There is no recipe {slug!r}.")

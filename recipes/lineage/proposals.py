@@ -23,6 +23,7 @@ from recipes.errors import Invalid, NotFound
 from recipes.history.merge import MergeResult, merge3
 from recipes.history.revisions import Renderer, append_revision, has_unreviewed_head, lock_recipe
 from recipes.journal.changes import record_change
+from recipes.licences.rules import check_flow
 from recipes.lineage.sync import require_head, resolved_text
 from recipes.lineage.tree import upstream_status
 from recipes.models import Proposal, ProposalComment, Revision, User, utcnow
@@ -191,6 +192,7 @@ def accept_proposal(
         proposal = _open_proposal(session, proposal_id, author)
         lock_recipe(session, proposal.target)
         target, head = proposal.target, proposal.target.head_revision
+        check_flow(proposal.source.licence, target.licence)  # the variant's text comes under the parent's
         if head_revision not in (None, ""):
             require_head(head, validation.clean_revision_number(head_revision, "head revision"))
         text = resolved_text(_acceptance_merge(session, proposal), resolutions, head_revision=head.number)

@@ -29,6 +29,7 @@ from recipes.history.revisions import (
     recipe_for_writing,
     review_status,
 )
+from recipes.licences.rules import check_flow
 from recipes.lineage.tree import UpstreamStatus, upstream_status
 from recipes.models import Revision, User
 from recipes.queries import get_revision
@@ -92,6 +93,7 @@ def sync(
         upstream = _chosen_upstream(session, status, upstream_revision)
         if upstream.number == status.base.number:
             return SaveOutcome(recipe, head, changed=False)
+        check_flow(status.parent.licence, recipe.licence)  # upstream's text comes under the variant's licence
         text = resolved_text(
             merge3(*_texts(session, status, upstream)),
             resolutions,

@@ -2,7 +2,7 @@
 
 A recipe is *searchable* when it is not deleted and its published revision is approved: its
 *document* is that revision's title and text (never a pending or rejected head), the recipe's
-region, tags and language, and the *lineage root* (the origin its variants share, so that results
+region, tags, language and licence, and the *lineage root* (the origin its variants share, so that results
 group them). The document's *digest* fingerprints everything but the text, which the published
 revision's id already pins down (blobs never change): ``levain search check`` compares digests
 without reading a single blob.
@@ -51,6 +51,7 @@ class SearchDocument:
     tags: tuple[str, ...]
     updated_at: datetime
     body: str  # plain text of the published revision
+    licence: str = ""  # the recipe's SPDX licence
 
     @property
     def digest(self) -> str:
@@ -65,6 +66,7 @@ class SearchDocument:
             self.region_name,
             self.tags,
             self.updated_at,
+            self.licence,
         )
 
 
@@ -116,6 +118,7 @@ def _searchable() -> Select:
             Region.name,
             Revision.created_at,
             Revision.blob_id,
+            Recipe.licence,
         )
         .join(Revision, Revision.id == Recipe.published_revision_id)
         .outerjoin(Region, Region.id == Recipe.region_id)
@@ -188,6 +191,7 @@ def _documents(session: Session, ids: list[int], roots: dict[int, int]) -> list[
             tags=tags.get(row[0], ()),
             updated_at=row[7],
             body=html_to_text(load_blob(session, row[8]).html),
+            licence=row[9],
         )
         for row in rows
     ]
@@ -247,6 +251,18 @@ def expected_digests(session: Session) -> dict[int, str]:
             region_name,
             tuple(tags.get(recipe_id, ())),
             updated_at,
+            licence,
         )
-        for recipe_id, revision_id, slug, title, language, region_slug, region_name, updated_at, _blob in rows
+        for (
+            recipe_id,
+            revision_id,
+            slug,
+            title,
+            language,
+            region_slug,
+            region_name,
+            updated_at,
+            _blob,
+            licence,
+        ) in rows
     }

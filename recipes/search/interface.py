@@ -1,7 +1,7 @@
 """The search interface both backends implement, and the requests and results that cross it.
 
 Glossary:
-- *request*: what a reader asks: the query text, the facets narrowing it (region, tag, language),
+- *request*: what a reader asks: the query text, the facets narrowing it (region, tag, language, licence),
   the order (``relevance``, title matches first, or ``recent``) and the page.
 - *hit*: one lineage in the results: its best-matching recipe with a snippet, and the other
   *variants* of the same lineage that matched too ("also in: Brest, Lyon").
@@ -18,6 +18,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from ..errors import Invalid, LevainError
+from ..licences.rules import clean_licence
 from ..models import LANGUAGES
 from ..slugs import MAX_SLUG_LENGTH
 from ..validation import clean_tags
@@ -28,7 +29,7 @@ DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 50
 # A deep page costs as much as all the pages before it; nobody reads the 101st page of results.
 MAX_PAGE = 100
-FACETS = ("region", "tag", "language")
+FACETS = ("region", "tag", "language", "licence")
 # A hit lists this many of its variants at most; ``variant_count`` says how many matched.
 MAX_VARIANTS_LISTED = 12
 
@@ -45,6 +46,7 @@ class SearchRequest:
     region: str | None = None
     tag: str | None = None
     language: str | None = None
+    licence: str | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
@@ -60,6 +62,7 @@ def make_request(
     region: str | None = None,
     tag: str | None = None,
     language: str | None = None,
+    licence: str | None = None,
     sort: str | None = None,
     page: int | None = None,
     per_page: int | None = None,
@@ -72,6 +75,8 @@ def make_request(
         raise Invalid(f"Results are sorted by {' or '.join(SORTS)}.")
     if language not in (None, "", *LANGUAGES):
         raise Invalid(f"The language is one of {', '.join(LANGUAGES)}.")
+    if licence:
+        clean_licence(licence)
     if page is not None and not 1 <= page <= MAX_PAGE:
         raise Invalid(f"Results have at most {MAX_PAGE} pages.")
     if per_page is not None and per_page < 1:
@@ -84,6 +89,7 @@ def make_request(
         region=region or None,
         tag=tags[0] if tags else None,
         language=language or None,
+        licence=licence or None,
         sort=sort or "relevance",
         page=page or 1,
         per_page=min(per_page or DEFAULT_PER_PAGE, MAX_PER_PAGE),

@@ -6,7 +6,7 @@ and a ``tsvector`` made with the text search configuration of its language (``le
 ``levain_english``: the built-in ones with ``unaccent`` before the stemmer), weighted A for the title
 and D for the text, under a GIN index; the title's own small vector tells cheaply which matches
 are in the title. Each document names its *facet set* (``search_facet_sets``): the combination
-of region, language and tags it has, numbered, so that a search counts its matches by a small
+of region, language, tags and licence it has, numbered, so that a search counts its matches by a small
 integer rather than by comparing tag arrays. These stay empty where the embedded Whoosh index is
 used. ``search_words`` is the
 vocabulary "did you mean" picks from, whichever backend searches.
@@ -39,11 +39,12 @@ class SearchDocumentRow(Base):
     region_slug: Mapped[str | None] = mapped_column(String(80), index=True)
     region_name: Mapped[str | None] = mapped_column(String(120))
     tags: Mapped[list[str]] = mapped_column(TagList)
+    licence: Mapped[str | None] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     digest: Mapped[str] = mapped_column(String(64))
     vector: Mapped[str | None] = mapped_column(TSVector)  # title (weight A) and text (D)
     title_vector: Mapped[str | None] = mapped_column(TSVector)  # the title alone: cheap to test per match
-    facet_set_id: Mapped[int | None] = mapped_column(Integer)  # its region, language and tags: SearchFacetSet
+    facet_set_id: Mapped[int | None] = mapped_column(Integer)  # its facets: SearchFacetSet
 
     __table_args__ = (Index("ix_search_documents_vector", "vector", postgresql_using="gin"),)
 
@@ -60,7 +61,7 @@ class SearchText(Base):
 
 
 class SearchFacetSet(Base):
-    """One combination of region, language and tags that search documents have, numbered.
+    """One combination of region, language, tags and licence that search documents have, numbered.
 
     A search groups its matches by this number and reads the few hundred combinations it found;
     the ``signature`` names the combination (see ``postgres_facets.signature``). Never deleted but
@@ -74,6 +75,7 @@ class SearchFacetSet(Base):
     region_slug: Mapped[str | None] = mapped_column(String(80))
     language: Mapped[str] = mapped_column(String(2))
     tags: Mapped[list[str]] = mapped_column(TagList)
+    licence: Mapped[str | None] = mapped_column(String(40))
 
 
 class SearchWord(Base):

@@ -146,17 +146,22 @@ class PostgresIndex:
         with _search_planning(session):
             rows = session.execute(*sql.search_statement(resolved, request)).all()
             if rows:
-                statistics = rows[0][-4:]
+                statistics = rows[0][-5:]
             elif request.page > 1:  # past the last page: the statistics came with no row
                 statistics = session.execute(*sql.statistics_statement(resolved, request)).one()
             else:
                 return SearchResults(request)
-        total, regions, tags, languages = statistics
+        total, regions, tags, languages, licences = statistics
         return SearchResults(
             request,
             total=total,
             hits=_hits(rows, request),
-            facets={"region": regions or {}, "tag": tags or {}, "language": languages or {}},
+            facets={
+                "region": regions or {},
+                "tag": tags or {},
+                "language": languages or {},
+                "licence": licences or {},
+            },
         )
 
 
@@ -203,7 +208,7 @@ def _row(doc: SearchDocument) -> dict:
         "recipe_id": doc.recipe_id, "revision_id": doc.revision_id, "root_id": doc.root_id, "slug": doc.slug,
         "title": doc.title, "language": doc.language, "region_slug": doc.region_slug,
         "region_name": doc.region_name, "tags": list(doc.tags), "updated_at": doc.updated_at,
-        "digest": doc.digest,
+        "digest": doc.digest, "licence": doc.licence,
     }
 
 

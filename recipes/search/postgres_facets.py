@@ -1,4 +1,4 @@
-"""The facet sets of the PostgreSQL backend: each combination of region, language and tags, numbered.
+"""The facet sets of the PostgreSQL backend: each combination of region, language, tags and licence, numbered.
 
 Counting a search's matches by region, language and tag means grouping thousands of rows; grouping
 them by one integer is several times cheaper than by a text, a text and an array. The writer gives
@@ -21,20 +21,26 @@ from .models import SearchFacetSet
 FIELD_SEPARATOR, TAG_SEPARATOR = "\x1f", "\x1e"
 
 
-def signature(region_slug: str | None, language: str, tags: Iterable[str]) -> str:
-    """The name of a combination; the migration that made the table computes the same in SQL."""
-    return FIELD_SEPARATOR.join((region_slug or "", language, TAG_SEPARATOR.join(tags)))
+def signature(region_slug: str | None, language: str, tags: Iterable[str], licence: str | None) -> str:
+    """The name of a combination; the migration that last renumbered them (0012) computes the same in SQL."""
+    return FIELD_SEPARATOR.join((region_slug or "", language, TAG_SEPARATOR.join(tags), licence or ""))
 
 
 def signature_of(doc: SearchDocument) -> str:
-    return signature(doc.region_slug, doc.language, doc.tags)
+    return signature(doc.region_slug, doc.language, doc.tags, doc.licence)
 
 
 def numbers_of(session: Session, documents: list[SearchDocument]) -> dict[str, int]:
     """The number of each document's combination by signature, the new ones added (caller's transaction)."""
     kinds = {signature_of(doc): doc for doc in documents}
     rows = [
-        {"signature": name, "region_slug": doc.region_slug, "language": doc.language, "tags": list(doc.tags)}
+        {
+            "signature": name,
+            "region_slug": doc.region_slug,
+            "language": doc.language,
+            "tags": list(doc.tags),
+            "licence": doc.licence,
+        }
         for name, doc in sorted(kinds.items())
     ]
     session.execute(insert(SearchFacetSet).on_conflict_do_nothing(index_elements=["signature"]), rows)

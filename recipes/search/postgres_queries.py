@@ -50,6 +50,8 @@ from .postgres_tsqueries import (
 
 # Core tables: statements built on them cost far less to build than on the ORM classes.
 documents, texts, facet_sets = SearchDocumentRow.__table__, SearchText.__table__, SearchFacetSet.__table__
+# The facets a search may be narrowed to, in the order ``_filters`` takes them.
+FACET_FILTERS = ("region", "language", "tag", "licence")
 # Ranking by the whole text is exact up to this many matches (see _ranked), and beyond it for as
 # many candidates per hit of the pages up to the one asked for.
 EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT = 200, 3
@@ -112,7 +114,7 @@ def _matches(branch: _Branch) -> list:
     return conditions
 
 
-def _filters(region, language, tag) -> list:
+def _filters(region, language, tag, licence) -> list:
     """The facets a search is narrowed to (values or bound parameters; None: not narrowed)."""
     conditions = []
     if region is not None:
@@ -121,22 +123,23 @@ def _filters(region, language, tag) -> list:
         conditions.append(documents.c.language == language)
     if tag is not None:
         conditions.append(tag == any_(documents.c.tags))
+    if licence is not None:
+        conditions.append(documents.c.licence == licence)
     return conditions
 
 
 def probes_statement(queries: list[Resolved], request: SearchRequest) -> tuple[Select, dict]:
     """Whether some recipe matches each query, in one row (one index probe per branch); and its values."""
     shapes = tuple(_branch_shapes(query) for query in queries)
-    values = {"region": request.region, "language": request.language, "tag": request.tag}
+    values = {name: getattr(request, name) for name in FACET_FILTERS}
     for number, query in enumerate(queries):
         values.update(_branch_values(query, prefix=f"probe_{number}_"))
-    return _probes_statement(shapes, bool(request.region), bool(request.language), bool(request.tag)), values
+    return _probes_statement(shapes, *[bool(getattr(request, name)) for name in FACET_FILTERS]), values
 
 
 @functools.lru_cache(maxsize=128)
-def _probes_statement(shapes: tuple, region: bool, language: bool, tag: bool) -> Select:
-    narrowed = _filters(*[_bound(name, present, Text) for name, present in
-                          (("region", region), ("language", language), ("tag", tag))])
+def _probes_statement(shapes: tuple, *present: bool) -> Select:
+    narrowed = _filters(*[_bound(name, on, Text) for name, on in zip(FACET_FILTERS, present, strict=True)])
     return select(*[
         or_(*[exists().where(*_matches(branch), *narrowed)
               for branch in _bound_branches(branches, prefix=f"probe_{number}_")])
@@ -169,13 +172,14 @@ class _Shape:
     region: bool
     language: bool
     tag: bool
+    licence: bool
     recent: bool
 
 
 def _shape(query: Resolved, request: SearchRequest) -> _Shape:
     ranked = tuple(code for code, tsquery in query.wanted.items() if tsquery)
     return _Shape(_branch_shapes(query), ranked, bool(request.region), bool(request.language),
-                  bool(request.tag), request.sort == "recent")
+                  bool(request.tag), bool(request.licence), request.sort == "recent")
 
 
 def _branch_shapes(query: Resolved) -> tuple:
@@ -188,7 +192,7 @@ def _branch_shapes(query: Resolved) -> tuple:
 
 def _values(query: Resolved, request: SearchRequest) -> dict:
     values = {
-        "region": request.region, "language": request.language, "tag": request.tag,
+        **{name: getattr(request, name) for name in FACET_FILTERS},
         "page_size": request.per_page, "page_offset": request.offset,
         "candidates": CANDIDATES_PER_HIT * (request.offset + request.per_page),
     }
@@ -275,7 +279,7 @@ def _statistics_statement(shape: _Shape) -> Select:
 
 def _matched(shape: _Shape):
     """Every match, and whether its title matches: an index scan per branch, no text vector read."""
-    narrowed = _filters(*[_bound(name, getattr(shape, name), Text) for name in ("region", "language", "tag")])
+    narrowed = _filters(*[_bound(name, getattr(shape, name), Text) for name in FACET_FILTERS])
     parts = [
         select(
             *[documents.c[name] for name in _MATCHED],
@@ -333,18 +337,24 @@ def _facet(values, name: str):
 
 def _combinations(matched):
     """The matches counted by facet set (one integer each, see ``postgres_facets``) in one pass: a few
-    hundred sets at most, with their regions, languages and tags."""
+    hundred sets at most, with their regions, languages, tags and licences."""
     counted = select(matched.c.facet_set_id, func.count().label("n")).group_by(matched.c.facet_set_id)
     counted = counted.subquery()
     return (
-        select(facet_sets.c.region_slug, facet_sets.c.language, facet_sets.c.tags, counted.c.n)
+        select(
+            facet_sets.c.region_slug,
+            facet_sets.c.language,
+            facet_sets.c.tags,
+            facet_sets.c.licence,
+            counted.c.n,
+        )
         .join(facet_sets, facet_sets.c.id == counted.c.facet_set_id)
         .cte("combinations")
     )
 
 
 def _statistics(matched, combinations) -> list:
-    """The number of lineages, then the region, tag and language facets summed over the combinations."""
+    """The number of lineages, then the region, tag, language and licence facets, over the combinations."""
     total = select(func.count(matched.c.root_id.distinct())).scalar_subquery()
     tags = select(func.unnest(combinations.c.tags).label("value"), combinations.c.n).subquery()
     return [
@@ -352,6 +362,7 @@ def _statistics(matched, combinations) -> list:
         _facet(select(combinations.c.region_slug.label("value"), combinations.c.n).subquery(), "regions"),
         _facet(tags, "tag_counts"),
         _facet(select(combinations.c.language.label("value"), combinations.c.n).subquery(), "languages"),
+        _facet(select(combinations.c.licence.label("value"), combinations.c.n).subquery(), "licences"),
     ]
 
 

@@ -46,6 +46,9 @@ FOLDER_PREFIX = "index-"
 REBUILD_LOCK_TIMEOUT = 60.0
 # Whoosh sorts a rebuild's postings in memory up to this size, then on disk (much slower).
 REBUILD_MEMORY_MB = 512
+# The outbox writer adds a small segment per batch and merges the small ones only once there are
+# this many: merging at every commit made each save's index write several times slower.
+MERGE_AT_SEGMENTS = 8
 
 
 class WhooshIndex:
@@ -141,6 +144,7 @@ class WhooshIndex:
             documents, hidden = documents_for(session, {recipe_id for _row, recipe_id in rows})
             session.commit()
             with _writing(ix) as writer:
+                writer.merge = len(writer.segments) >= MERGE_AT_SEGMENTS
                 for doc in documents:
                     writer.update_document(**document_fields(doc))
                 for recipe_id in hidden:
@@ -260,10 +264,16 @@ def _any_match(searcher: Searcher, compiled, restriction) -> bool | None:
 
 
 def _readable_index(path: Path) -> whoosh_index.Index | None:
-    """The index in ``path`` if every one of its files can be opened, else None."""
+    """The index in ``path`` if every one of its files can be opened and it has today's fields, else None.
+
+    An index made by an older Levain, with other fields (before licences, say), is rebuilt like a damaged one.
+    """
     try:
         ix = whoosh_index.open_dir(str(path))
         ix.searcher().close()  # opens every segment: a missing or truncated file shows here
     except Exception:  # noqa: BLE001 - a damaged index fails in many ways; it is derived data, rebuilt
+        return None
+    if set(ix.schema.names()) != set(schema.SCHEMA.names()):
+        ix.close()
         return None
     return ix

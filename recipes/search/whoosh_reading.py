@@ -60,7 +60,12 @@ class SearcherPool:
 
 
 def search_filter(request: SearchRequest) -> And | None:
-    wanted = {schema.REGION: request.region, schema.TAGS: request.tag, schema.LANGUAGE: request.language}
+    wanted = {
+        schema.REGION: request.region,
+        schema.TAGS: request.tag,
+        schema.LANGUAGE: request.language,
+        schema.LICENCE: request.licence,
+    }
     terms = [Term(name, value) for name, value in wanted.items() if value]
     return And(terms) if terms else None
 
@@ -73,13 +78,14 @@ def grouped_results(
     request: SearchRequest,
 ) -> SearchResults:
     """Group the ranked matches by lineage, count the facets, and make the hits of the page."""
-    roots, regions, languages, tags = columns
+    roots, regions, languages, tags, licences = columns
     lineages: dict[str, list[tuple[int, float]]] = {}
-    region_counts, tag_counts, language_counts = Counter(), Counter(), Counter()
+    region_counts, tag_counts, language_counts, licence_counts = Counter(), Counter(), Counter(), Counter()
     for docnum, score in ranked:
         lineages.setdefault(roots[docnum], []).append((docnum, score))
         region_counts[regions[docnum]] += 1
         language_counts[languages[docnum]] += 1
+        licence_counts[licences[docnum]] += 1
         tag_counts.update(tags[docnum])
     region_counts.pop("", None)  # recipes without a region
     page = list(lineages.values())[request.offset : request.offset + request.per_page]
@@ -88,12 +94,17 @@ def grouped_results(
         request,
         total=len(lineages),
         hits=[_hit(searcher, bodies, tags, members, compiled) for members in page],
-        facets={"region": dict(region_counts), "tag": dict(tag_counts), "language": dict(language_counts)},
+        facets={
+            "region": dict(region_counts),
+            "tag": dict(tag_counts),
+            "language": dict(language_counts),
+            "licence": dict(licence_counts),
+        },
     )
 
 
 class ColumnCache:
-    """The root, region, language and tags of every document, read once per segment.
+    """The root, region, language, tags and licence of every document, read once per segment.
 
     A search groups and counts every match, so it reads these for thousands of documents: from
     Python lists that is quick, from Whoosh's column files it is not. Segments never change once
@@ -103,9 +114,9 @@ class ColumnCache:
     def __init__(self):
         self._segments: dict[str, tuple[list, ...]] = {}
 
-    def columns(self, searcher: Searcher) -> tuple[list, list, list, list]:
-        """Lists indexed by document number: roots, regions, languages, tags (a tuple per document)."""
-        merged: tuple[list, ...] = ([], [], [], [])
+    def columns(self, searcher: Searcher) -> tuple[list, list, list, list, list]:
+        """Lists indexed by document number: roots, regions, languages, tags (a tuple each), licences."""
+        merged: tuple[list, ...] = ([], [], [], [], [])
         current = {}
         for leaf, _docbase in searcher.reader().leaf_readers():
             key = leaf.segment().segment_id() if leaf.segment() is not None else str(id(leaf))
@@ -117,13 +128,13 @@ class ColumnCache:
 
 
 def _read_columns(leaf) -> tuple[list, ...]:
-    """One segment's roots, regions, languages and tags (every document has each: see document_fields)."""
+    """One segment's roots, regions, languages, tags and licences (each has all: see document_fields)."""
 
     def values(name: str) -> list:
         return list(leaf.column_reader(name))
 
     tags = [tuple(lines.decode().split("\n")) if lines else () for lines in values(schema.TAG_LINES)]
-    return values(schema.ROOT), values(schema.REGION), values(schema.LANGUAGE), tags
+    return values(schema.ROOT), values(schema.REGION), values(schema.LANGUAGE), tags, values(schema.LICENCE)
 
 
 def _hit(

@@ -29,6 +29,7 @@ TITLE_BOOST = 4.0
 # Field names.
 RECIPE_ID, SLUG, TITLE, BODY, DIGEST = "recipe_id", "slug", "title", "body", "digest"
 REGION, REGION_NAME, LANGUAGE, TAGS, TAG_LINES = "region", "region_name", "language", "tags", "tag_lines"
+LICENCE = "licence"
 ROOT, UPDATED = "root", "updated"
 
 
@@ -61,6 +62,7 @@ def _schema() -> Schema:
         REGION: ID(stored=True, sortable=True),
         REGION_NAME: STORED(),
         LANGUAGE: ID(stored=True, sortable=True),
+        LICENCE: ID(sortable=True),
         # Scorable only because Whoosh, writing a segment, looks on disk for the lengths of an
         # unscorable field once per posting.
         TAGS: KEYWORD(commas=True, scorable=True),  # for filtering
@@ -93,6 +95,7 @@ def document_fields(doc: SearchDocument) -> dict:
         REGION: doc.region_slug or "",
         REGION_NAME: doc.region_name or "",
         LANGUAGE: doc.language,
+        LICENCE: doc.licence,
         TAGS: ",".join(doc.tags),
         TAG_LINES: "\n".join(doc.tags).encode(),
         ROOT: str(doc.root_id),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.http.test_rate_limits import limited_app
+from wiki.search import stop_index_writer
 
 
 @pytest.fixture
@@ -19,4 +20,5 @@ def limited(db_url, tmp_path):
 
     yield make
     for app in made:
+        stop_index_writer(app)
         app.extensions["levain.engine"].dispose()

@@ -213,6 +213,31 @@ def test_a_stale_save_that_does_not_overlap_is_merged(client, auth):
     assert recipe["body"] == "Farine de seigle.\nEau.\nSel de Guérande.\n"
 
 
+@pytest.mark.parametrize(
+    ("base", "head", "stale"),
+    [
+        ("- 1,5 kg de farine\n", "- 2,5 kg de farine\n", "- 1,75 kg de farine\n"),
+        ("Départ à 10:30.\n", "Départ à 11:30.\n", "Départ à 10:45.\n"),
+        ("Four à 180°C.\n", "Four à 200°C.\n", "Four à 180°F.\n"),
+        (
+            "## Ingrédients\n\n- 250 g de farine\n\n- 1 pincée de sel\n",
+            "## Ingrédients\n\n- 250 g de farine\n- 50 g de sucre\n- 1 pincée de sel\n",
+            "## Ingrédients\n\n- 250 g de farine\n\n- 50 g de sucre\n- 1 pincée de sel\n",
+        ),
+    ],
+)
+def test_a_stale_save_that_would_need_invented_text_is_a_conflict(client, auth, base, head, stale):
+    slug = create(client, auth, body=base)["slug"]
+    assert save(client, auth, slug, head, 1).status_code == 200
+    response = save(client, auth, slug, stale, 1)
+    assert response.status_code == 409, response.get_json()
+    answer = response.get_json()
+    assert answer["error"]["code"] == "edit_conflict" and answer["conflicts"]
+    for conflict in answer["conflicts"]:
+        assert conflict["ours"] in stale and conflict["theirs"] in head
+    assert client.get(f"/api/v1/recipes/{slug}").get_json()["body"] == head
+
+
 def test_a_save_waiting_for_review_answers_202(app, client, auth, monkeypatch):
     slug = create(client, auth)["slug"]
 

@@ -81,6 +81,17 @@ def test_a_recipe_feed_and_a_region_feed_list_their_changes_only(client, recipes
         assert client.get(path).status_code == 404
 
 
+def test_entries_and_a_recipe_feed_link_to_the_deed_of_the_licence(client, editor):
+    body = {"title": "Grainothèque", "body": TEXT, "licence": "CC0-1.0"}
+    assert client.post("/api/v1/recipes", json=body, headers=editor).status_code == 201
+    cc0 = "https://creativecommons.org/publicdomain/zero/1.0/"
+    feed = parse_atom(client.get("/feeds/recipes/grainotheque.atom"))
+    assert feed.find(f"{ATOM}link[@rel='license']").get("href") == cc0
+    site = parse_atom(client.get("/feeds/changes.atom"))
+    assert site.find(f"{ATOM}link[@rel='license']") is None  # recipes of a whole wiki differ
+    assert site.find(f"{ATOM}entry/{ATOM}link[@rel='license']").get("href") == cc0
+
+
 def test_an_empty_feed_is_still_valid(client):
     assert titles(parse_atom(client.get("/feeds/changes.atom"))) == []
 

@@ -70,17 +70,36 @@ def test_a_readers_second_view_is_the_kept_page(app, recipe):
     )
 
 
-def test_a_kept_page_has_a_working_csrf_token_of_its_own(app, recipe):
+def test_a_readers_page_makes_no_session_and_its_language_switch_works(app, recipe):
     reader = app.test_client()
-    html = reader.get(f"/recipes/{SLUG}").get_data(as_text=True)
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)[1]
-    assert "csrf-" not in token
-    answer = reader.post(
-        "/language", data={"language": "en", "next": f"/recipes/{SLUG}", "csrf_token": token}
-    )
-    assert answer.status_code in (302, 303)
-    other = app.test_client().get(f"/recipes/{SLUG}").get_data(as_text=True)
-    assert re.search(r'<meta name="csrf-token" content="([^"]+)"', other)[1] != token
+    page = reader.get(f"/recipes/{SLUG}")
+    assert page.headers.get("Set-Cookie") is None
+    assert '<meta name="csrf-token" content="">' in page.get_data(as_text=True)
+    switch = {"language": "en", "next": f"/recipes/{SLUG}", "csrf_token": ""}
+    answer = reader.post("/language", data=switch, headers={"Origin": "http://localhost"})
+    assert answer.status_code == 303
+    assert reader.get_cookie("levain_lang").value == "en"
+
+
+def test_a_language_switch_without_a_token_from_another_site_is_refused(app, recipe):
+    reader = app.test_client()
+    switch = {"language": "en", "next": "/"}
+    for sender in ({"Origin": "https://evil.example"}, {"Referer": "https://evil.example/"}):
+        assert reader.post("/language", data=switch, headers=sender).status_code == 400
+    assert reader.get_cookie("levain_lang") is None
+
+
+def test_a_reader_holding_the_current_page_gets_a_304(app, recipe, moderator):
+    reader = app.test_client()
+    first = reader.get(f"/recipes/{SLUG}")
+    kept = reader.get(f"/recipes/{SLUG}")
+    assert first.headers["ETag"] == kept.headers["ETag"] and "no-cache" in kept.headers["Cache-Control"]
+    again = reader.get(f"/recipes/{SLUG}", headers={"If-None-Match": kept.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    edit(app, moderator, body=BODY + "\nEt du café.\n")
+    changed = reader.get(f"/recipes/{SLUG}", headers={"If-None-Match": kept.headers["ETag"]})
+    assert changed.status_code == 200 and "Et du café." in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != kept.headers["ETag"]
 
 
 def test_a_logged_in_reader_gets_a_page_of_their_own(app, recipe, client, login):

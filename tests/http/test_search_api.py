@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
 from recipes.search.query import MAX_QUERY_LENGTH
+from wiki.search import refresh_index
 
 
 @pytest.fixture
@@ -33,6 +35,7 @@ def recipes(client, headers):
         "body": "Volunteers fix broken things; check the insurance of the venue.",
     })
     assert english.status_code == 201
+    refresh_index(client.application)  # as the outbox writer does soon after the saves
 
 
 def search(client, **parameters):
@@ -64,6 +67,15 @@ def test_filters_limit_and_page(client, recipes):
     assert search(client, q="cartopartie OR insurance", limit=1, page=2)["hits"][0]["slug"] in {
         "repair-cafe", "organiser-une-cartopartie",
     }
+
+
+def test_results_are_counted_and_narrowed_by_licence(client, headers, recipes):
+    body = {"title": "Cartopartie libre", "body": "Cartopartie dans le domaine public.", "licence": "CC0-1.0"}
+    assert client.post("/api/v1/recipes", headers=headers, json=body).status_code == 201
+    assert search(client, q="cartopartie")["facets"]["licence"] == {"CC-BY-SA-4.0": 3, "CC0-1.0": 1}
+    narrowed = search(client, q="cartopartie", licence="CC0-1.0")
+    assert [hit["slug"] for hit in narrowed["hits"]] == ["cartopartie-libre"]
+    assert search(client, q="insurance", licence="CC0-1.0")["total"] == 0
 
 
 def test_an_edit_is_found_within_a_second_of_saving(client, headers, recipes):
@@ -125,7 +137,8 @@ def test_hostile_queries_are_cheap_and_safe(client, recipes, query):
 @pytest.mark.parametrize(
     "parameters",
     [{"language": "xx"}, {"sort": "random"}, {"page": "0"}, {"page": "abc"}, {"page": "9" * 5000},
-     {"page": "101"}, {"limit": "-1"}, {"region": "a" * 500}, {"region": "bad\x00"}, {"tag": "<b>"}],
+     {"page": "101"}, {"limit": "-1"}, {"region": "a" * 500}, {"region": "bad\x00"}, {"tag": "<b>"},
+     {"licence": "GPL-3.0"}],
 )
 def test_bad_parameters_are_a_clear_400(client, parameters):
     response = client.get("/api/v1/search", query_string={"q": "reseau", **parameters})
@@ -135,6 +148,32 @@ def test_bad_parameters_are_a_clear_400(client, parameters):
 
 def test_no_query_is_an_empty_result(client, recipes):
     assert search(client) == search(client, q="   ") == {
-        "total": 0, "page": 1, "pages": 0, "hits": [], "facets": {"region": {}, "tag": {}, "language": {}},
+        "total": 0, "page": 1, "pages": 0, "hits": [], "facets": {"region": {}, "tag": {}, "language": {}, "licence": {}},
         "suggestion": None, "relaxed": False, "left_out": [],
     }
+
+
+class HeldIndex:
+    """The app's index, whose writes wait until the test lets them go: an index writer that is slow."""
+
+    def __init__(self, index):
+        self.index, self.release, self.applied = index, threading.Event(), 0
+
+    def apply_outbox(self, session, *, lock_timeout):
+        self.release.wait(timeout=30)
+        self.applied += self.index.apply_outbox(session, lock_timeout=lock_timeout)
+        return self.applied
+
+
+def test_a_save_answers_without_waiting_for_the_index(app, client, headers, recipes):
+    writer = app.extensions["levain.search_writer"]
+    held = writer.index = HeldIndex(writer.index)
+    saved = client.put("/api/v1/recipes/repair-cafe", headers=headers, json={
+        "body": "Volunteers fix broken kettles.", "base_revision": 1, "summary": "kettles",
+    })
+    assert saved.status_code == 200
+    assert held.applied == 0  # the save's answer came while its index write was held
+    held.release.set()
+    refresh_index(app)
+    assert held.applied == 1
+    assert [hit["slug"] for hit in search(client, q="kettle")["hits"]] == ["repair-cafe"]

@@ -13,6 +13,7 @@ from recipes.search import check_index, make_request, search_recipes
 WORKER = """
 import sys
 from wiki import create_app
+from wiki.search import stop_index_writer
 
 db_url, instance, token, name, count = sys.argv[1:]
 app = create_app({"DATABASE_URL": db_url, "INSTANCE_PATH": instance, "SECRET_KEY": "test-secret",
@@ -27,6 +28,7 @@ for number in range(int(count)):
     edit = {"body": f"Version revue {name} {number}.", "base_revision": 1, "summary": "revue"}
     edited = client.put(f"/api/v1/recipes/{slug}", headers=headers, json=edit)
     assert edited.status_code == 200, edited.get_data(as_text=True)
+stop_index_writer(app)
 app.extensions["levain.engine"].dispose()
 """
 SAVES_PER_PROCESS = 12

@@ -268,6 +268,8 @@ URL_ATTRIBUTES = {
 }
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "livescript:", "data:text/html")
 STATIC_SCRIPT = re.compile(r'<script src="/static/[\w./-]+(\?v=\w+)?"( (defer|type="module"))*></script>')
+# A JSON-LD data block is never run; its JSON escapes every "<", so nothing can close it early.
+JSON_LD = re.compile(r'<script type="application/ld\+json">[^<]*</script>')
 
 
 class DangerScanner(HTMLParser):
@@ -297,18 +299,20 @@ def dangers_in(page: str) -> list[str]:
     foreign_scripts = [
         m.group(0)
         for m in re.finditer(r"<script\b[^>]*>(?:.*?</script>)?", page, re.I | re.S)
-        if not STATIC_SCRIPT.fullmatch(m.group(0))
+        if not STATIC_SCRIPT.fullmatch(m.group(0)) and not JSON_LD.fullmatch(m.group(0))
     ]
     return scanner.dangers + foreign_scripts
 
 
 def test_the_scanner_finds_what_it_must():
     assert dangers_in('<script src="/static/editor.js" defer></script><p>ok</p>') == []
+    assert dangers_in('<script type="application/ld+json">{"name": "\\u003c/script\\u003e"}</script>') == []
     for bad in [
         "<script>alert(1)</script>",
         '<a href=" JaVa&#x09;script:x">a</a>',
         "<img src=x onerror=a>",
         '<script src="https://evil.example/x.js"></script>',
+        '<script type="application/ld+json">{"name": "</script><script>alert(1)</script>',
         "<iframe src=x></iframe>",
     ]:
         assert dangers_in(bad), bad

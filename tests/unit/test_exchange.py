@@ -149,3 +149,18 @@ def test_a_column_type_without_codec_stops_the_export():
     assert codec_for(table.c.id).kind == "integer"
     with pytest.raises(UnsupportedColumn, match="future.words"):
         codec_for(table.c.words)
+
+
+def test_licences_travel_with_the_export(session, databases, render):
+    from recipes.history import editing
+
+    author = accounts.create_user(session, "zoé", PASSWORD, role="editor")
+    editing.create_recipe(
+        session, author=author, title="Grainothèque", body="Des graines.", render=render,
+        licence="CC0-1.0", offered_licences=("CC0-1.0",),
+    )
+    text = export_text(session)
+    session.close()
+    target = databases.session(databases.empty())
+    import_text(target, text, render)
+    assert target.scalar(select(Recipe.licence).where(Recipe.slug == "grainotheque")) == "CC0-1.0"

@@ -46,6 +46,19 @@ def test_a_dry_run_says_so_and_writes_nothing(app):
     assert recipes_in(app) == 0
 
 
+def test_the_recipes_imported_are_under_the_licence_asked_for_or_the_instance_default(app):
+    assert invoke(app, "import-mediawiki", EXPORT, "--licence", "CC-BY-4.0").exit_code == 0
+    with app.extensions["levain.sessions"]() as session:
+        assert set(session.scalars(select(Recipe.licence))) == {"CC-BY-4.0"}
+
+
+def test_without_licence_the_recipes_imported_get_the_instance_default(app):
+    app.config["LICENCES"] = ("CC0-1.0",)
+    assert invoke(app, "import-mediawiki", EXPORT).exit_code == 0
+    with app.extensions["levain.sessions"]() as session:
+        assert set(session.scalars(select(Recipe.licence))) == {"CC0-1.0"}
+
+
 def test_a_truncated_export_exits_1_with_the_line_where_it_broke(app, tmp_path):
     truncated = tmp_path / "recettes.xml"
     truncated.write_bytes(EXPORT.read_bytes()[:9000])

@@ -149,6 +149,71 @@ def test_a_rewritten_sentence_does_not_let_the_other_sides_word_in():
     assert merge3(base, ours, theirs).conflicts == (Conflict(base, ours, theirs),)
 
 
+# The three ways a word-level merge used to invent text (issue: "a merge never invents text")
+
+NUMBER_EDITS = [
+    ("- 1,5 kg de farine\n", "- 2,5 kg de farine\n", "- 1,75 kg de farine\n"),
+    ("Départ à 10:30.\n", "Départ à 11:30.\n", "Départ à 10:45.\n"),
+    ("Hydratation 12.5 %\n", "Hydratation 13.5 %\n", "Hydratation 12.8 %\n"),
+    ("Atelier le 12/05/2025\n", "Atelier le 19/05/2025\n", "Atelier le 12/06/2025\n"),
+    ("Four 180°C\n", "Four 200°C\n", "Four 180°F\n"),
+    ("Four à 180 °C\n", "Four à 200 °C\n", "Four à 180 °F\n"),
+    ("Budget 1\u00a0000 €\n", "Budget 2\u00a0000 €\n", "Budget 1\u00a0500 €\n"),
+    ("Budget 1 000 €\n", "Budget 2 000 €\n", "Budget 1 500 €\n"),
+    ("Poids 1 000 g\n", "Poids 1 000 kg\n", "Poids 1 200 g\n"),
+]
+
+
+@pytest.mark.parametrize(("base", "ours", "theirs"), NUMBER_EDITS)
+def test_two_changes_to_one_number_are_a_conflict_never_a_splice(base: str, ours: str, theirs: str):
+    assert merge3(base, ours, theirs).chunks == (Conflict(base, ours, theirs),)
+    assert merge3(base, theirs, ours).chunks == (Conflict(base, theirs, ours),)
+
+
+def test_a_number_and_another_word_of_the_line_still_merge():
+    base, ours, theirs = "- 1,5 kg de farine T65\n", "- 2,5 kg de farine T65\n", "- 1,5 kg de farine T80\n"
+    assert merge3(base, ours, theirs).text == "- 2,5 kg de farine T80\n"
+
+
+def test_a_line_added_on_both_sides_around_a_removed_blank_line_is_not_taken_twice():
+    base = "## Ingrédients\n\n- 250 g de farine\n\n- 1 pincée de sel\n"
+    head = "## Ingrédients\n\n- 250 g de farine\n- 50 g de sucre\n- 1 pincée de sel\n"
+    stale = "## Ingrédients\n\n- 250 g de farine\n\n- 50 g de sucre\n- 1 pincée de sel\n"
+    for ours, theirs in ((stale, head), (head, stale)):
+        result = merge3(base, ours, theirs)
+        assert not result.clean
+        assert result.conflicts == merge3(base, ours, theirs, word_level=False).conflicts
+
+
+def test_a_blank_line_filled_in_is_a_whole_line_change():
+    base = "Farine\n\nSel\n"
+    result = merge3(base, "Farine\nSucre\nSel\n", "Farine\n\nSucre\nSel\n")
+    assert not result.clean
+
+
+def test_a_word_edit_beside_a_line_added_on_the_other_side_merges():
+    base = "- 250 g de farine\n- 1 pincée de sel\n"
+    ours = "- 300 g de farine\n- 1 pincée de sel\n"
+    theirs = "- 250 g de farine\n- 50 g de sucre\n- 1 pincée de sel\n"
+    expected = "- 300 g de farine\n- 50 g de sucre\n- 1 pincée de sel\n"
+    assert merge3(base, ours, theirs).text == expected
+    assert merge3(base, theirs, ours).text == expected
+
+
+def test_a_line_deleted_on_one_side_and_edited_on_the_other_is_a_conflict():
+    base = "- 250 g de farine\n- 1 pincée de sel\n"
+    result = merge3(base, "- 1 pincée de sel\n", "- 300 g de farine\n- 1 pincée de sel\n")
+    assert not result.clean
+
+
+def test_words_of_moved_lines_are_not_paired_with_other_lines():
+    base = "le sel\nle poivre\n"
+    ours = "le poivre\nle sucre\n"
+    theirs = "le sel\ndu poivre\n"
+    result = merge3(base, ours, theirs)
+    assert not result.clean or result.text == "du poivre\nle sucre\n"
+
+
 def test_resolve_checks_its_choices():
     result = merge3("a\n", "b\n", "c\n")
     with pytest.raises(ValueError):

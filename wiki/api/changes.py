@@ -6,49 +6,31 @@ their author, deleted recipes only to moderators), newest first, keyset-paged by
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, url_for
 
-from recipes.errors import Invalid
 from recipes.journal import audit, changes
-from recipes.journal.changes import ChangeFilters, ChangeRow
+from recipes.journal.changes import ChangeRow
 from recipes.models import AuditEntry
 from recipes.moderation import renaming
 
 from ..auth import current_domain_user
 from ..db import get_session
 from ..markdown import render_markdown
-from .common import (
-    acting_user,
-    checked_slug,
-    is_plausible_name,
-    json_object,
-    number_arg,
-    optional_json,
-    required,
-    slug_arg,
-    whole_number,
+from .common import acting_user, checked_slug, whole_number
+from .schemas.changes import (
+    AuditPage,
+    AuditQuery,
+    ChangePage,
+    ChangeQuery,
+    Moved,
+    Patrolled,
+    ReasonRequest,
+    RenameRequest,
 )
 from .serializers import iso_time
+from .spec import endpoint
 
 bp = Blueprint("api_changes", __name__)
-
-
-def change_filters() -> ChangeFilters:
-    """The filters of a request for recent changes (query parameters), checked by the domain."""
-    user = request.args.get("user") or None
-    if user is not None and not is_plausible_name(user):
-        raise Invalid("The parameter 'user' is not a user name.")
-    kind = request.args.get("type") or None
-    if kind is not None and not is_plausible_name(kind):
-        raise Invalid("The parameter 'type' is not a change type.")
-    return changes.clean_filters(
-        get_session(),
-        region=slug_arg("region"),
-        user=user,
-        recipe=slug_arg("recipe"),
-        type=kind,
-        unpatrolled=request.args.get("unpatrolled"),
-    )
 
 
 def change_dict(row: ChangeRow) -> dict:
@@ -81,46 +63,53 @@ def audit_dict(entry: AuditEntry) -> dict:
 
 
 @bp.get("/changes")
-def list_changes():
+@endpoint("changes", {200: ChangePage}, query=ChangeQuery)
+def list_changes(query: ChangeQuery):
     """List recent changes, newest first; ``before`` is the ``next`` cursor of the previous page."""
+    session = get_session()
+    filters = changes.clean_filters(
+        session,
+        region=query.region,
+        user=query.user,
+        recipe=query.recipe,
+        type=query.type,
+        unpatrolled=query.unpatrolled,
+    )
     rows, next_cursor = changes.list_changes(
-        get_session(),
-        current_domain_user(),
-        change_filters(),
-        limit=number_arg("limit"),
-        before=number_arg("before"),
+        session, current_domain_user(), filters, limit=query.limit, before=query.before
     )
     return jsonify({"items": [change_dict(row) for row in rows], "next": next_cursor})
 
 
 @bp.post("/changes/<change_id>/patrol")
+@endpoint("changes", {200: Patrolled}, writes=True)
 def patrol(change_id: str):
     """Mark a change as patrolled (checked by someone trusted)."""
-    user = acting_user()
-    changes.patrol_change(get_session(), whole_number(change_id, "change id"), user=user)
-    return jsonify({"id": int(change_id), "patrolled": True})
+    number = whole_number(change_id, "change id")
+    changes.patrol_change(get_session(), number, user=acting_user())
+    return jsonify({"id": number, "patrolled": True})
 
 
 @bp.get("/audit")
-def list_audit():
+@endpoint("changes", {200: AuditPage}, query=AuditQuery)
+def list_audit(query: AuditQuery):
     """The audit log of moderation actions, newest first (moderators)."""
     entries, next_cursor = audit.list_audit(
-        get_session(), current_domain_user(), limit=number_arg("limit"), before=number_arg("before")
+        get_session(), current_domain_user(), limit=query.limit, before=query.before
     )
     return jsonify({"items": [audit_dict(entry) for entry in entries], "next": next_cursor})
 
 
 @bp.post("/recipes/<slug>/rename")
-def rename(slug: str):
+@endpoint("changes", {200: Moved}, body=RenameRequest, writes=True, conflicts=True)
+def rename(slug: str, body: RenameRequest):
     """Give a recipe a new title and slug; the old address redirects to the new one."""
-    user = acting_user()
-    data = json_object()
     recipe = renaming.rename_recipe(
         get_session(),
         checked_slug(slug),
-        user=user,
-        title=required(data, "title"),
-        new_slug=data.get("slug"),
+        user=acting_user(),
+        title=body.title,
+        new_slug=body.slug,
         render=render_markdown,
     )
     response = jsonify({"slug": recipe.slug, "title": recipe.title, "renamed_from": slug})
@@ -129,18 +118,18 @@ def rename(slug: str):
 
 
 @bp.post("/recipes/<slug>/delete")
-def delete(slug: str):
+@endpoint("changes", {200: Moved}, body=ReasonRequest, writes=True, conflicts=True)
+def delete(slug: str, body: ReasonRequest):
     """Delete a recipe (soft: hidden from readers, history kept, restorable)."""
-    user = acting_user()
-    data = json_object()
-    recipe = renaming.delete_recipe(get_session(), checked_slug(slug), user=user, reason=data.get("reason"))
+    recipe = renaming.delete_recipe(get_session(), checked_slug(slug), user=acting_user(), reason=body.reason)
     return jsonify({"slug": recipe.slug, "deleted": True})
 
 
 @bp.post("/recipes/<slug>/restore")
-def restore(slug: str):
+@endpoint("changes", {200: Moved}, body=ReasonRequest, writes=True, conflicts=True)
+def restore(slug: str, body: ReasonRequest):
     """Restore a deleted recipe."""
-    user = acting_user()
-    data = optional_json()
-    recipe = renaming.restore_recipe(get_session(), checked_slug(slug), user=user, reason=data.get("reason"))
+    recipe = renaming.restore_recipe(
+        get_session(), checked_slug(slug), user=acting_user(), reason=body.reason
+    )
     return jsonify({"slug": recipe.slug, "deleted": False})

@@ -1,14 +1,13 @@
-"""Reading what an API request sends: its JSON object, its query parameters, who sends it.
+"""Reading who sends a request and the parts of its address: slugs, names and numbers in paths.
 
-Every helper answers bad input with a domain error (``Invalid``, ``NotFound``, ``Unauthorized``), which
-``wiki.errors`` turns into a 4xx JSON answer: no input, however malformed, may reach the database or
-the domain as something it cannot handle (a NUL character, a 5,000-digit number, a list for a text).
+The JSON bodies and query strings of the API are declared as models (``wiki.api.spec``); the web
+pages read their query parameters with the helpers here. Every helper answers bad input with a domain
+error (``Invalid``, ``NotFound``, ``Unauthorized``), which ``wiki.errors`` turns into a 4xx answer: no
+input, however malformed, may reach the database or the domain as something it cannot handle (a NUL
+character, a 5,000-digit number).
 """
 
 from __future__ import annotations
-
-import json
-from typing import Any
 
 from flask import request
 
@@ -37,35 +36,6 @@ def acting_user() -> User:
     if user is None:
         raise Unauthorized("Log in, or send 'Authorization: Bearer <token>', to change anything.")
     return user
-
-
-def json_object() -> dict[str, Any]:
-    """The request body as a JSON object (whatever its Content-Type), or Invalid."""
-    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
-    if not raw.strip():
-        raise Invalid("The request needs a JSON object as its body.")
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as error:  # RecursionError: arrays nested thousands deep
-        raise Invalid("The request body is not valid JSON.") from error
-    if not isinstance(data, dict):
-        raise Invalid("The request body must be a JSON object, {…}.")
-    if any(isinstance(value, str) and "\x00" in value for value in data.values()):
-        # PostgreSQL cannot store U+0000 in a text column; refuse it here rather than fail there.
-        raise Invalid("A text may not contain the NUL character (U+0000).")
-    return data
-
-
-def optional_json() -> dict[str, Any]:
-    """The request's JSON object, or an empty one when it sends no body (a bare POST)."""
-    return json_object() if request.get_data(cache=True).strip() else {}
-
-
-def required(data: dict[str, Any], name: str) -> Any:
-    """The value of a field the request must send."""
-    if name not in data or data[name] is None:
-        raise Invalid(f"The field {name!r} is missing.")
-    return data[name]
 
 
 def whole_number(value: object, what: str) -> int:
@@ -120,13 +90,3 @@ def checked_name(name: str) -> str:
     if not is_plausible_name(name):
         raise NotFound("There is no user at this address.")
     return name
-
-
-def optional_slug(data: dict[str, Any], name: str) -> str | None:
-    """A field naming something by its slug (a region), or None when absent or empty."""
-    value = data.get(name)
-    if value is None or value == "":
-        return None
-    if not is_plausible_slug(value):
-        raise Invalid(f"The field {name!r} must be a slug, like 'pays-de-brest'.")
-    return value

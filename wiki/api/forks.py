@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, url_for
 
 from recipes.community import regions
 from recipes.errors import EditConflict, MergeConflict
@@ -22,9 +22,34 @@ from ..db import get_session
 from ..errors import error_response
 from ..markdown import render_markdown
 from ..security import limit_saves
-from .common import acting_user, checked_slug, json_object, number_arg, required, slug_arg, whole_number
+from .common import acting_user, checked_slug, whole_number
 from .recipes import created_answer, ops_between
+from .schemas.forks import (
+    AcceptRequest,
+    Comment,
+    CommentDraft,
+    CompareQuery,
+    Comparison,
+    DeclineRequest,
+    ForkRequest,
+    Lineage,
+    ProposalDetail,
+    ProposalDraft,
+    ProposalList,
+    ProposalQuery,
+    RegionDetail,
+    RegionDraft,
+    RegionList,
+    Synced,
+    SyncRequest,
+    Upstream,
+)
+from .schemas.forks import Proposal as ProposalAnswer
+from .schemas.forks import Region as RegionAnswer
+from .schemas.recipes import Pending
+from .schemas.recipes import Recipe as RecipeAnswer
 from .serializers import conflict_dict, iso_time
+from .spec import endpoint
 
 bp = Blueprint("api_forks", __name__)
 
@@ -88,20 +113,22 @@ def comment_dict(comment: ProposalComment) -> dict[str, Any]:
 
 
 @bp.get("/regions")
+@endpoint("lineage", {200: RegionList})
 def list_regions():
     """List the regions by name."""
     return jsonify({"items": [region_dict(region) for region in regions.list_regions(get_session())]})
 
 
 @bp.post("/regions")
-def create_region():
+@endpoint("lineage", {201: RegionAnswer}, body=RegionDraft, writes=True, conflicts=True)
+def create_region(body: RegionDraft):
     """Create a region; its slug comes from its name."""
-    author = acting_user()
-    region = forks.add_region(get_session(), author=author, name=required(json_object(), "name"))
+    region = forks.add_region(get_session(), author=acting_user(), name=body.name)
     return jsonify(region_dict(region)), 201
 
 
 @bp.get("/regions/<slug>")
+@endpoint("lineage", {200: RegionDetail})
 def get_region(slug: str):
     """Show a region with its recipes (slugs, parents, behind counts)."""
     found = lineage.region_recipes(get_session(), checked_slug(slug))
@@ -111,23 +138,24 @@ def get_region(slug: str):
 
 @bp.post("/recipes/<slug>/forks")
 @limit_saves
-def fork(slug: str):
+@endpoint("lineage", {201: RecipeAnswer, 202: Pending}, body=ForkRequest, writes=True, conflicts=True)
+def fork(slug: str, body: ForkRequest):
     """Fork a recipe into a region; the new recipe's ``parent`` is this recipe at its head revision."""
-    author = acting_user()
-    data = json_object()
     outcome = forks.fork_recipe(
         get_session(),
         checked_slug(slug),
-        author=author,
-        region=required(data, "region"),
+        author=acting_user(),
+        region=body.region,
         render=render_markdown,
-        title=data.get("title"),
-        new_slug=data.get("slug"),
+        title=body.title,
+        new_slug=body.slug,
+        licence=body.licence,
     )
     return created_answer(outcome.recipe)
 
 
 @bp.get("/recipes/<slug>/lineage")
+@endpoint("lineage", {200: Lineage})
 def get_lineage(slug: str):
     """Show a recipe's ancestors (parent first) and the tree of its descendants."""
     found = lineage.lineage(get_session(), checked_slug(slug))
@@ -142,6 +170,7 @@ def get_lineage(slug: str):
 
 
 @bp.get("/recipes/<slug>/upstream")
+@endpoint("lineage", {200: Upstream})
 def upstream(slug: str):
     """Show how a fork stands to its parent: base, upstream head, behind, ahead."""
     status = lineage.upstream_status(get_session(), checked_slug(slug))
@@ -158,22 +187,18 @@ def upstream(slug: str):
 
 @bp.post("/recipes/<slug>/sync")
 @limit_saves
-def sync_from_upstream(slug: str):
+@endpoint("lineage", {200: Synced}, body=SyncRequest, writes=True, conflicts=True)
+def sync_from_upstream(slug: str, body: SyncRequest):
     """Merge the parent's changes into the fork (three-way), with a person's resolutions if any."""
-    author = acting_user()
-    data = json_object()
-    upstream_revision = data.get("upstream_revision")
     outcome = sync.sync(
         get_session(),
         checked_slug(slug),
-        author=author,
-        base_revision=whole_number(required(data, "base_revision"), "base_revision"),
+        author=acting_user(),
+        base_revision=body.base_revision,
         render=render_markdown,
-        upstream_revision=None
-        if upstream_revision is None
-        else whole_number(upstream_revision, "upstream_revision"),
-        resolutions=data.get("resolutions"),
-        summary=data.get("summary"),
+        upstream_revision=body.upstream_revision,
+        resolutions=body.resolutions,
+        summary=body.summary,
         review_policy=current_app.config["REVIEW_POLICY"],
     )
     if not outcome.changed:
@@ -190,9 +215,10 @@ def sync_from_upstream(slug: str):
 
 
 @bp.get("/compare")
-def compare():
+@endpoint("lineage", {200: Comparison}, query=CompareQuery)
+def compare(query: CompareQuery):
     """Show the ops between any two recipes, ``a={slug}[@n]`` and ``b={slug}[@m]`` (default: heads)."""
-    comparison = forks.compare(get_session(), request.args.get("a", ""), request.args.get("b", ""))
+    comparison = forks.compare(get_session(), query.a, query.b)
     return jsonify(
         {
             "from": {"slug": comparison.old_recipe.slug, "revision": comparison.old.number},
@@ -204,11 +230,11 @@ def compare():
 
 @bp.post("/recipes/<slug>/proposals")
 @limit_saves
-def propose(slug: str):
+@endpoint("lineage", {201: ProposalAnswer}, body=ProposalDraft, writes=True, conflicts=True)
+def propose(slug: str, body: ProposalDraft):
     """Propose a fork's local changes to its parent recipe."""
-    author = acting_user()
     proposal = proposals.create_proposal(
-        get_session(), checked_slug(slug), author=author, summary=required(json_object(), "summary")
+        get_session(), checked_slug(slug), author=acting_user(), summary=body.summary
     )
     response = jsonify(proposal_dict(proposal))
     response.headers["Location"] = url_for(".get_proposal", proposal_id=proposal.id)
@@ -216,19 +242,17 @@ def propose(slug: str):
 
 
 @bp.get("/proposals")
-def list_proposals():
+@endpoint("lineage", {200: ProposalList}, query=ProposalQuery)
+def list_proposals(query: ProposalQuery):
     """List proposals, newest first: to recipe ``target``, from or to ``recipe``, of one ``status``."""
     found = proposals.list_proposals(
-        get_session(),
-        target=slug_arg("target"),
-        recipe=slug_arg("recipe"),
-        status=request.args.get("status") or None,
-        limit=number_arg("limit"),
+        get_session(), target=query.target, recipe=query.recipe, status=query.status, limit=query.limit
     )
     return jsonify({"items": [proposal_dict(proposal) for proposal in found]})
 
 
 @bp.get("/proposals/<proposal_id>")
+@endpoint("lineage", {200: ProposalDetail})
 def get_proposal(proposal_id: str):
     """Show a proposal with its diff (from its base to its source revision) and its comments."""
     detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"))
@@ -250,45 +274,40 @@ def get_proposal(proposal_id: str):
 
 
 @bp.post("/proposals/<proposal_id>/comments")
-def comment(proposal_id: str):
+@endpoint("lineage", {201: Comment}, body=CommentDraft, writes=True)
+def comment(proposal_id: str, body: CommentDraft):
     """Add a comment to a proposal's discussion."""
-    author = acting_user()
     added = proposals.comment_on_proposal(
-        get_session(),
-        whole_number(proposal_id, "proposal number"),
-        author=author,
-        body=required(json_object(), "body"),
+        get_session(), whole_number(proposal_id, "proposal number"), author=acting_user(), body=body.body
     )
     return jsonify(comment_dict(added)), 201
 
 
 @bp.post("/proposals/<proposal_id>/accept")
 @limit_saves
-def accept(proposal_id: str):
+@endpoint("lineage", {200: ProposalAnswer}, body=AcceptRequest, writes=True, conflicts=True)
+def accept(proposal_id: str, body: AcceptRequest):
     """Merge a proposal into its target recipe (editors); conflicts need ``resolutions``."""
-    author = acting_user()
-    data = json_object()
-    head_revision = data.get("head_revision")
     proposal = proposals.accept_proposal(
         get_session(),
         whole_number(proposal_id, "proposal number"),
-        author=author,
+        author=acting_user(),
         render=render_markdown,
-        resolutions=data.get("resolutions"),
-        head_revision=None if head_revision is None else whole_number(head_revision, "head_revision"),
-        comment=data.get("comment"),
+        resolutions=body.resolutions,
+        head_revision=body.head_revision,
+        comment=body.comment,
     )
     return jsonify(proposal_dict(proposal))
 
 
 @bp.post("/proposals/<proposal_id>/decline")
-def decline(proposal_id: str):
+@endpoint("lineage", {200: ProposalAnswer}, body=DeclineRequest, writes=True, conflicts=True)
+def decline(proposal_id: str, body: DeclineRequest):
     """Decline a proposal with a reason (editors)."""
-    author = acting_user()
     proposal = proposals.decline_proposal(
         get_session(),
         whole_number(proposal_id, "proposal number"),
-        author=author,
-        comment=required(json_object(), "comment"),
+        author=acting_user(),
+        comment=body.comment,
     )
     return jsonify(proposal_dict(proposal))

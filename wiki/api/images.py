@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from recipes import queries
-from recipes.errors import Invalid
 from recipes.history import images
 from recipes.history.images import MAX_IMAGE_BYTES, RecipePicture, UploadOutcome, media_path
 from recipes.models import Image
@@ -18,7 +17,10 @@ from recipes.models import Image
 from ..db import get_session
 from ..security import limiter
 from .common import acting_user, checked_slug
+from .schemas.images import Image as ImageAnswer
+from .schemas.images import ImageUpload, PictureList
 from .serializers import iso_time
+from .spec import endpoint
 
 bp = Blueprint("api_images", __name__)
 
@@ -62,37 +64,32 @@ def picture_dict(picture: RecipePicture) -> dict:
     }
 
 
-def _sent_picture() -> bytes:
-    sent = request.files.get("file")
-    if sent is None:
-        raise Invalid("Send the picture as the field 'file' of a multipart/form-data body.")
-    return sent.read(MAX_IMAGE_BYTES + 1)
-
-
 def _uploaded_answer(outcome: UploadOutcome):
     return jsonify(image_dict(outcome.image)), 201 if outcome.created else 200
 
 
 @bp.post("/images")
 @limiter.limit(UPLOAD_RATE_LIMIT)
-def upload():
+@endpoint("images", {200: ImageAnswer, 201: ImageAnswer}, form=ImageUpload, writes=True)
+def upload(form: ImageUpload):
     """Store a picture for a recipe that is being written and does not exist yet."""
-    user = acting_user()
-    return _uploaded_answer(images.upload_image(get_session(), user=user, data=_sent_picture()))
+    data = form.file.read(MAX_IMAGE_BYTES + 1)
+    return _uploaded_answer(images.upload_image(get_session(), user=acting_user(), data=data))
 
 
 @bp.post("/recipes/<slug>/images")
 @limiter.limit(UPLOAD_RATE_LIMIT)
-def upload_to_recipe(slug: str):
+@endpoint("images", {200: ImageAnswer, 201: ImageAnswer}, form=ImageUpload, writes=True)
+def upload_to_recipe(slug: str, form: ImageUpload):
     """Store a picture for a recipe."""
-    user = acting_user()
-    outcome = images.upload_image(
-        get_session(), user=user, data=_sent_picture(), recipe_slug=checked_slug(slug)
-    )
+    data = form.file.read(MAX_IMAGE_BYTES + 1)
+    slug = checked_slug(slug)
+    outcome = images.upload_image(get_session(), user=acting_user(), data=data, recipe_slug=slug)
     return _uploaded_answer(outcome)
 
 
 @bp.get("/recipes/<slug>/images")
+@endpoint("images", {200: PictureList})
 def list_pictures(slug: str):
     """List the pictures of a recipe: uploaded to it, or shown by its published text."""
     session = get_session()

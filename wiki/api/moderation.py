@@ -19,17 +19,27 @@ from recipes.moderation import blocks, protection, review, rollback
 from ..auth import current_domain_user
 from ..db import get_session
 from ..markdown import render_markdown
-from .common import (
-    acting_user,
-    checked_name,
-    checked_slug,
-    json_object,
-    number_arg,
-    optional_json,
-    required,
-    whole_number,
+from .common import acting_user, checked_name, checked_slug, whole_number
+from .schemas.changes import ReasonRequest
+from .schemas.moderation import (
+    ApproveRequest,
+    Block,
+    BlockRequest,
+    Decision,
+    Protection,
+    ProtectRequest,
+    RejectRequest,
+    ReviewQuery,
+    ReviewQueue,
+    RoleRequest,
+    RollbackRequest,
+    RolledBack,
+    RolledBackEverywhere,
+    SummaryRequest,
+    UserRole,
 )
 from .serializers import conflict_dict, iso_time
+from .spec import endpoint
 
 bp = Blueprint("api_moderation", __name__)
 
@@ -48,39 +58,38 @@ def queue_item(revision: Revision) -> dict[str, Any]:
 
 
 @bp.get("/review")
-def review_queue():
+@endpoint("moderation", {200: ReviewQueue}, query=ReviewQuery)
+def review_queue(query: ReviewQuery):
     """List the revisions awaiting review, oldest first (moderators)."""
-    items = review.review_queue(get_session(), current_domain_user(), limit=number_arg("limit"))
+    items = review.review_queue(get_session(), current_domain_user(), limit=query.limit)
     return jsonify({"items": [queue_item(revision) for revision in items]})
 
 
 @bp.post("/recipes/<slug>/revisions/<number>/approve")
-def approve(slug: str, number: str):
+@endpoint("moderation", {200: Decision}, body=ApproveRequest, writes=True, conflicts=True)
+def approve(slug: str, number: str, body: ApproveRequest):
     """Publish a pending revision (and the pending ones before it)."""
-    reviewer = acting_user()
-    data = optional_json()
     revision = review.approve_revision(
         get_session(),
         checked_slug(slug),
         whole_number(number, "revision number"),
-        reviewer=reviewer,
-        seen_published=data.get("published_revision"),
+        reviewer=acting_user(),
+        seen_published=body.published_revision,
     )
     return jsonify({"status": revision.status, "revision": revision.number})
 
 
 @bp.post("/recipes/<slug>/revisions/<number>/reject")
-def reject(slug: str, number: str):
+@endpoint("moderation", {200: Decision}, body=RejectRequest, writes=True, conflicts=True)
+def reject(slug: str, number: str, body: RejectRequest):
     """Reject a pending revision with a reason, taking its change out of the head."""
-    reviewer = acting_user()
-    data = json_object()
     try:
         rejection = review.reject_revision(
             get_session(),
             checked_slug(slug),
             whole_number(number, "revision number"),
-            reviewer=reviewer,
-            reason=required(data, "reason"),
+            reviewer=acting_user(),
+            reason=body.reason,
             render=render_markdown,
         )
     except MergeConflict as conflict:
@@ -97,17 +106,16 @@ def reject(slug: str, number: str):
 
 
 @bp.post("/recipes/<slug>/protect")
-def protect(slug: str):
+@endpoint("moderation", {200: Protection}, body=ProtectRequest, writes=True)
+def protect(slug: str, body: ProtectRequest):
     """Limit who may change a recipe (``level`` editor or moderator), or lift it (``none``)."""
-    moderator = acting_user()
-    data = json_object()
     result = protection.protect_recipe(
         get_session(),
         checked_slug(slug),
-        moderator=moderator,
-        level=required(data, "level"),
-        reason=data.get("reason"),
-        expires=data.get("expires"),
+        moderator=acting_user(),
+        level=body.level,
+        reason=body.reason,
+        expires=body.expires,
     )
     if result is None:
         return jsonify({"recipe": slug, "level": "none"})
@@ -122,48 +130,45 @@ def protect(slug: str):
 
 
 @bp.post("/recipes/<slug>/rollback")
-def rollback_recipe(slug: str):
+@endpoint("moderation", {200: RolledBack}, body=RollbackRequest, writes=True, conflicts=True)
+def rollback_recipe(slug: str, body: RollbackRequest):
     """Revert a user's latest consecutive edits of the recipe."""
-    moderator = acting_user()
-    data = json_object()
     outcome = rollback.rollback_user(
         get_session(),
         checked_slug(slug),
-        moderator=moderator,
-        user_name=required(data, "user"),
+        moderator=acting_user(),
+        user_name=body.user,
         render=render_markdown,
-        summary=data.get("summary"),
+        summary=body.summary,
     )
     return jsonify({"recipe": slug, "revision": outcome.revision.number, "status": outcome.revision.status})
 
 
 @bp.post("/users/<name>/rollback")
-def rollback_user(name: str):
+@endpoint("moderation", {200: RolledBackEverywhere}, body=SummaryRequest, writes=True)
+def rollback_user(name: str, body: SummaryRequest):
     """Revert a user's latest edits of every recipe whose newest revision is theirs."""
-    moderator = acting_user()
-    data = optional_json()
     result = rollback.rollback_everywhere(
         get_session(),
         checked_name(name),
-        moderator=moderator,
+        moderator=acting_user(),
         render=render_markdown,
-        summary=data.get("summary"),
+        summary=body.summary,
     )
     done = [{"recipe": o.recipe.slug, "revision": o.revision.number} for o in result.rolled_back]
     return jsonify({"rolled_back": done, "skipped": result.skipped})
 
 
 @bp.post("/users/<name>/block")
-def block(name: str):
+@endpoint("moderation", {200: Block}, body=BlockRequest, writes=True)
+def block(name: str, body: BlockRequest):
     """Block an account, saying why, until ``expires`` or until unblocked."""
-    moderator = acting_user()
-    data = json_object()
     result = blocks.block_user(
         get_session(),
         checked_name(name),
-        moderator=moderator,
-        reason=data.get("reason"),
-        expires=data.get("expires"),
+        moderator=acting_user(),
+        reason=body.reason,
+        expires=body.expires,
     )
     return jsonify(
         {"user": name, "blocked": True, "reason": result.reason, "expires": iso_time(result.expires_at)}
@@ -171,20 +176,16 @@ def block(name: str):
 
 
 @bp.post("/users/<name>/unblock")
-def unblock(name: str):
+@endpoint("moderation", {200: Block}, body=ReasonRequest, writes=True)
+def unblock(name: str, body: ReasonRequest):
     """Lift an account's block."""
-    moderator = acting_user()
-    data = optional_json()
-    user = blocks.unblock_user(
-        get_session(), checked_name(name), moderator=moderator, reason=data.get("reason")
-    )
+    user = blocks.unblock_user(get_session(), checked_name(name), moderator=acting_user(), reason=body.reason)
     return jsonify({"user": user.name, "blocked": False})
 
 
 @bp.post("/users/<name>/role")
-def change_role(name: str):
+@endpoint("moderation", {200: UserRole}, body=RoleRequest, writes=True)
+def change_role(name: str, body: RoleRequest):
     """Give an account another role (admins)."""
-    admin = acting_user()
-    data = json_object()
-    user = blocks.change_role(get_session(), checked_name(name), required(data, "role"), admin=admin)
+    user = blocks.change_role(get_session(), checked_name(name), body.role, admin=acting_user())
     return jsonify({"user": user.name, "role": user.role})

@@ -34,6 +34,7 @@ def recipe_summary(recipe: Recipe) -> dict[str, Any]:
         "region": recipe.region.slug if recipe.region is not None else None,
         "tags": recipe.tag_names,
         "language": recipe.language,
+        "licence": recipe.licence,
         "revision": published.number if published is not None else None,
         "head_revision": recipe.head_number,
         "parent": parent,

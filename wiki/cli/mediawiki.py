@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from recipes.errors import LevainError
@@ -64,7 +65,7 @@ def import_mediawiki_command(
                 file,
                 render=render_markdown,
                 region=region,
-                licence=licence,
+                licence=licence or current_app.config["LICENCES"][0],
                 namespaces=namespaces,
                 dry_run=dry_run,
                 progress=progress,

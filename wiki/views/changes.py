@@ -12,15 +12,21 @@ from flask_babel import gettext as _
 
 from recipes.community.policy import allowed, require
 from recipes.community.regions import list_regions
-from recipes.errors import LevainError, NotFound
+from recipes.errors import Invalid, LevainError, NotFound
 from recipes.journal import audit, changes
-from recipes.journal.changes import CHANGE_TYPES
+from recipes.journal.changes import CHANGE_TYPES, ChangeFilters
 from recipes.models import Recipe
 from recipes.moderation import renaming
 from recipes.queries import get_recipe
 
-from ..api.changes import change_filters
-from ..api.common import checked_slug, is_plausible_slug, number_arg, whole_number
+from ..api.common import (
+    checked_slug,
+    is_plausible_name,
+    is_plausible_slug,
+    number_arg,
+    slug_arg,
+    whole_number,
+)
 from ..auth import current_domain_user, safe_next
 from ..db import get_session
 from ..errors import STATUS_BY_CODE, error_response
@@ -31,6 +37,24 @@ bp = Blueprint("changes", __name__)
 
 CHANGES_PAGE_SIZE = 50
 FILTER_NAMES = ("region", "user", "recipe", "type", "unpatrolled")
+
+
+def change_filters() -> ChangeFilters:
+    """The filters of a request for recent changes (query parameters), checked by the domain."""
+    user = request.args.get("user") or None
+    if user is not None and not is_plausible_name(user):
+        raise Invalid("The parameter 'user' is not a user name.")
+    kind = request.args.get("type") or None
+    if kind is not None and not is_plausible_name(kind):
+        raise Invalid("The parameter 'type' is not a change type.")
+    return changes.clean_filters(
+        get_session(),
+        region=slug_arg("region"),
+        user=user,
+        recipe=slug_arg("recipe"),
+        type=kind,
+        unpatrolled=request.args.get("unpatrolled"),
+    )
 
 
 @bp.app_errorhandler(NotFound)

@@ -3,7 +3,8 @@
 A feed shows only what an anonymous reader may see: changes of approved revisions of recipes that are
 not deleted (``recipes.journal.changes`` decides), never a pending or rejected text. The XML is built with
 the standard library's ElementTree, which escapes every text; characters XML cannot carry at all
-(control characters) are dropped first.
+(control characters) are dropped first. Each entry, and a recipe's feed, links to the deed of the
+recipe's licence (``rel="license"``, RFC 4946).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask import Blueprint, Response, request, url_for
 from recipes.community.regions import get_region
 from recipes.journal import changes
 from recipes.journal.changes import ChangeFilters, ChangeRow
+from recipes.licences.rules import LICENCES
 from recipes.models import Change, utcnow
 from recipes.queries import get_recipe
 
@@ -39,6 +41,12 @@ def _text(parent: ElementTree.Element, tag: str, text: str, **attributes: str) -
 
 def _link(parent: ElementTree.Element, href: str, rel: str = "alternate", kind: str = "text/html") -> None:
     ElementTree.SubElement(parent, f"{{{ATOM_NAMESPACE}}}link", {"rel": rel, "type": kind, "href": href})
+
+
+def _licence_link(parent: ElementTree.Element, spdx: str) -> None:
+    known = LICENCES.get(spdx)
+    if known is not None:
+        _link(parent, known.deed, rel="license")
 
 
 def _change_link(change: Change) -> str:
@@ -65,14 +73,15 @@ def _entry(feed: ElementTree.Element, row: ChangeRow, host: str) -> None:
     author = ElementTree.SubElement(entry, f"{{{ATOM_NAMESPACE}}}author")
     _text(author, "name", change.user.name if change.user is not None else "Levain")
     _link(entry, _change_link(change))
+    _licence_link(entry, change.recipe.licence)
     summary = change.summary
     if row.size_delta is not None:
         summary = f"{summary} ({row.size_delta:+d})".strip()
     _text(entry, "summary", summary)
 
 
-def atom_feed(title: str, rows: list[ChangeRow], *, alternate: str) -> Response:
-    """An Atom document of these changes, newest first."""
+def atom_feed(title: str, rows: list[ChangeRow], *, alternate: str, licence: str | None = None) -> Response:
+    """An Atom document of these changes, newest first; ``licence``: the one recipe's they all are."""
     host = request.host.split(":")[0] or "localhost"
     ElementTree.register_namespace("", ATOM_NAMESPACE)
     feed = ElementTree.Element(f"{{{ATOM_NAMESPACE}}}feed")
@@ -84,6 +93,8 @@ def atom_feed(title: str, rows: list[ChangeRow], *, alternate: str) -> Response:
     _text(author, "name", "Levain")
     _link(feed, request.base_url, rel="self", kind="application/atom+xml")
     _link(feed, alternate)
+    if licence is not None:
+        _licence_link(feed, licence)
     for row in rows:
         _entry(feed, row, host)
     body = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
@@ -107,7 +118,8 @@ def recipe_changes(slug: str):
     """The feed of one recipe's changes."""
     recipe = get_recipe(get_session(), checked_slug(slug))
     rows = _public_changes(ChangeFilters(recipe=recipe.slug))
-    return atom_feed(recipe.title, rows, alternate=url_for("recipes.show", slug=recipe.slug, _external=True))
+    alternate = url_for("recipes.show", slug=recipe.slug, _external=True)
+    return atom_feed(recipe.title, rows, alternate=alternate, licence=recipe.licence)
 
 
 @bp.get("/feeds/regions/<slug>.atom")

@@ -12,8 +12,17 @@ from flask_babel import gettext as _
 
 from recipes.community.policy import allowed, require
 from recipes.community.regions import list_regions
-from recipes.errors import EditConflict, Forbidden, Invalid, LevainError, MergeConflict, TooLarge
+from recipes.errors import (
+    EditConflict,
+    Forbidden,
+    Invalid,
+    LevainError,
+    LicenceConflict,
+    MergeConflict,
+    TooLarge,
+)
 from recipes.history.diffing import diff_rows, hunks
+from recipes.licences.rules import fork_licences
 from recipes.lineage import forks, proposals, sync
 from recipes.lineage import tree as lineage
 from recipes.search import discovery
@@ -28,10 +37,10 @@ from .common import form_text, load_recipe, revision_arg
 
 bp = Blueprint("forks", __name__)
 
-FORK_FIELDS = ("region", "title", "slug")
+FORK_FIELDS = ("region", "title", "slug", "licence")
 # Refusals a form answers on its own page, with what was typed; a visitor asked to log in goes to the
 # login page, and a missing recipe or proposal gets the 404 page.
-FORM_REFUSALS = (Invalid, Forbidden, TooLarge, EditConflict, MergeConflict)
+FORM_REFUSALS = (Invalid, Forbidden, TooLarge, EditConflict, MergeConflict, LicenceConflict)
 
 
 def _status(error: LevainError) -> int:
@@ -66,6 +75,7 @@ def fork(slug: str):
             render=render_markdown,
             title=form["title"] or None,
             new_slug=form["slug"] or None,
+            licence=form["licence"] or None,
         )
     except FORM_REFUSALS as error:
         return _fork_page(recipe, form, error=error.message), _status(error)
@@ -75,7 +85,10 @@ def fork(slug: str):
 
 def _fork_page(recipe, form: dict, error: str | None = None) -> str:
     regions = list_regions(get_session())
-    return render_template("forks/fork.html", recipe=recipe, regions=regions, form=form, error=error)
+    choices = fork_licences(recipe.licence)
+    return render_template(
+        "forks/fork.html", recipe=recipe, regions=regions, form=form, error=error, licence_choices=choices
+    )
 
 
 @bp.get("/regions")

@@ -1,7 +1,8 @@
 """Finding the way and choosing the language: the tag pages and the interface language switch.
 
-The language is a choice the visitor makes with a POST form (with its CSRF token) from any page; it is
-kept in a cookie that ``wiki.i18n`` reads, and the visitor goes back to the page they were on.
+The language is a choice the visitor makes with a POST form from any page (with its CSRF token, or from
+a reader's page, which has none, checked by its origin: ``wiki.security``); it is kept in a cookie that
+``wiki.i18n`` reads, and the visitor goes back to the page they were on.
 """
 
 from __future__ import annotations

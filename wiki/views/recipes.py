@@ -25,6 +25,7 @@ from recipes.community.visibility import (
 from recipes.errors import EditConflict, LevainError
 from recipes.history import editing, images
 from recipes.history.diffing import diff_rows, hunks
+from recipes.licences.attribution import attribution
 from recipes.models import LANGUAGES, Recipe, utcnow
 from recipes.search import discovery
 from recipes.slugs import slugify
@@ -35,6 +36,7 @@ from ..api.common import whole_number
 from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import STATUS_BY_CODE, database_failure_answer
+from ..licensing import json_ld
 from ..markdown import render_markdown
 from ..metrics import count_merged_edit
 from ..security import limit_saves
@@ -60,7 +62,7 @@ POPULAR_RECIPES_SHOWN = 8
 TAGS_SHOWN = 40
 # A short recipe reads fine without a table of contents.
 MIN_HEADINGS_FOR_CONTENTS = 3
-EDITOR_FIELDS = ("title", "language", "region", "tags", "summary", "body", "base_revision")
+EDITOR_FIELDS = ("title", "language", "region", "licence", "tags", "summary", "body", "base_revision")
 
 
 @bp.get("/")
@@ -94,8 +96,11 @@ def show(slug: str):
     if len(contents) < MIN_HEADINGS_FOR_CONTENTS:
         contents = ()
     pictures = images.recipe_pictures(session, recipe, html, current_app.config["REVIEW_POLICY"])
+    credits = attribution(session, recipe)
     context = {
         "recipe": recipe,
+        "credits": credits,
+        "json_ld": json_ld(credits),
         "revision": revision,
         "html": html,
         "contents": contents,
@@ -120,7 +125,13 @@ def _editor_page(form: dict, recipe: Recipe | None = None, **context) -> str:
     """The editor, filled with ``form``: new recipe when ``recipe`` is None, else an edit of it."""
     regions = list_regions(get_session()) if recipe is None else []
     return render_template(
-        "recipes/edit.html", form=form, recipe=recipe, regions=regions, starters=STARTERS, **context
+        "recipes/edit.html",
+        form=form,
+        recipe=recipe,
+        regions=regions,
+        starters=STARTERS,
+        offered_licences=current_app.config["LICENCES"],
+        **context,
     )
 
 
@@ -175,6 +186,7 @@ def new():
             "title": request.args.get("title", ""),
             "language": language,
             "region": request.args.get("region", ""),  # from a region's page; the select shows only real ones
+            "licence": current_app.config["LICENCES"][0],
             "body": starter_text(language),
         }
         return _editor_page(form)
@@ -194,6 +206,8 @@ def new():
             language=form["language"] or None,
             region=form["region"] or None,
             review_policy=current_app.config["REVIEW_POLICY"],
+            licence=form["licence"] or None,
+            offered_licences=current_app.config["LICENCES"],
         )
     except LevainError as error:
         return _refused(form, error)

@@ -48,6 +48,7 @@ def _links(current: SearchRequest) -> Callable[..., str]:
         "region": current.region,
         "tag": current.tag,
         "language": current.language,
+        "licence": current.licence,
         "sort": None if current.sort == "relevance" else current.sort,
         "limit": None if current.per_page == DEFAULT_PER_PAGE else current.per_page,
     }

@@ -20,6 +20,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from recipes.licences.rules import LICENCES as KNOWN_LICENCES
+from recipes.models import DEFAULT_LICENCE
+
 from ...errors import Invalid
 from ...history.editing import region_by_slug
 from ...history.revisions import Renderer
@@ -35,15 +38,7 @@ from .survey import Survey, survey_export
 
 DEFAULT_LANGUAGE = "fr"
 # The licences recipes may have (SPDX identifiers).
-LICENCES = (
-    "CC0-1.0",
-    "CC-BY-4.0",
-    "CC-BY-SA-4.0",
-    "CC-BY-NC-4.0",
-    "CC-BY-NC-SA-4.0",
-    "CC-BY-ND-4.0",
-    "CC-BY-NC-ND-4.0",
-)
+LICENCES = tuple(KNOWN_LICENCES)
 
 
 def import_mediawiki(
@@ -60,7 +55,8 @@ def import_mediawiki(
     """Import the pages of a MediaWiki export at ``path`` (main namespace, and ``namespaces`` named).
 
     Each page becomes a recipe of ``region`` with every revision not imported before; see the
-    module's docstring for how, and ``MediaWikiReport`` for what the report says.
+    module's docstring for how, and ``MediaWikiReport`` for what the report says. The recipes it
+    creates are under ``licence`` (by default Levain's default licence); recipes imported before keep theirs.
     """
     check_licence(licence)
     region_row = region_by_slug(session, region)
@@ -76,7 +72,14 @@ def import_mediawiki(
         book = plan_addresses(session, survey, chosen, report)
         authors = _authors(session, survey, book, report)
         settings = ImportSettings(
-            session, render, book.links, region_row, _language(survey.site), authors, report
+            session,
+            render,
+            book.links,
+            region_row,
+            _language(survey.site),
+            licence or DEFAULT_LICENCE,
+            authors,
+            report,
         )
         transactions.commit()
         import_pages(path, survey, book, settings, transactions, progress)

@@ -51,6 +51,7 @@ class ImportSettings:
     links: Links
     region: Region | None
     language: str
+    licence: str  # of the recipes created
     authors: dict[str | None, User]  # MediaWiki user name (None: anonymous) → account
     report: MediaWikiReport
 
@@ -177,6 +178,7 @@ class PageImporter:
             slug=self.slug,
             title=self.title,
             language=self.settings.language,
+            licence=self.settings.licence,
             region=self.settings.region,
             created_at=incoming.at,
             updated_at=incoming.at,

@@ -1,0 +1,111 @@
+"""diff3 of three token sequences (lines, or the words of a line): the core of every merge.
+
+Glossary:
+
+- **base**: the version both sides started from; **ours** and **theirs**: the two sides.
+- **matching**: the tokens a diff found equal between base and one side, as
+  ``(base start, side start, length)`` blocks, in order.
+- **stable region**: base tokens matched in ours and in theirs at once; copied to the result.
+- **unstable region**: what lies between two stable regions. If only one side changed it, that
+  side's text is taken; if both sides made the same change, that change; otherwise it is a conflict.
+- **conflict**: an unstable region that both sides changed differently; a person has to choose.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from recipes.history.diffing import ADDED, KEPT, REMOVED, diff_token_counts
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+# (base start, side start, length): a run of tokens equal in base and in one side.
+_Block = tuple[int, int, int]
+# (base start, ours start, theirs start, length): a run of tokens equal in all three.
+_StableRegion = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A region both sides changed differently: its text in base, ours and theirs (whole lines)."""
+
+    base: str
+    ours: str
+    theirs: str
+
+
+def split_lines_keeping_breaks(text: str) -> list[str]:
+    """Return the lines of an LF text, each with its "\\n" (the last one may have none)."""
+    return _LINE.findall(text)
+
+
+def diff3(
+    base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], deadline: float, *, semantic: bool
+) -> list[str | Conflict]:
+    """Merge three token sequences: stable regions as they are, unstable regions settled or conflicting."""
+    chunks: list[str | Conflict] = []
+    base_at = ours_at = theirs_at = 0
+    regions = _stable_regions(base, ours, theirs, deadline, semantic)
+    for base_start, ours_start, theirs_start, length in regions:
+        unstable = (base[base_at:base_start], ours[ours_at:ours_start], theirs[theirs_at:theirs_start])
+        chunks.append(_settled(*unstable))
+        chunks.append("".join(base[base_start : base_start + length]))
+        base_at, ours_at, theirs_at = base_start + length, ours_start + length, theirs_start + length
+    return [chunk for chunk in chunks if chunk != ""]
+
+
+def _settled(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]) -> str | Conflict:
+    """Settle an unstable region: the side that changed it, their common change, or a conflict."""
+    if ours == theirs:
+        return "".join(ours)
+    if ours == base:
+        return "".join(theirs)
+    if theirs == base:
+        return "".join(ours)
+    return Conflict("".join(base), "".join(ours), "".join(theirs))
+
+
+def _stable_regions(
+    base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], deadline: float, semantic: bool
+) -> list[_StableRegion]:
+    """Return the runs of base matched in both sides, ending with an empty region at the very end.
+
+    The empty last region makes whatever follows the last stable region an unstable region like
+    the others, so that edits at the very end need no special case.
+    """
+    ours_blocks = _matching_blocks(base, ours, deadline, semantic)
+    theirs_blocks = _matching_blocks(base, theirs, deadline, semantic)
+    regions: list[_StableRegion] = []
+    ours_index = theirs_index = 0
+    while ours_index < len(ours_blocks) and theirs_index < len(theirs_blocks):
+        ours_base, ours_start, ours_length = ours_blocks[ours_index]
+        theirs_base, theirs_start, theirs_length = theirs_blocks[theirs_index]
+        start = max(ours_base, theirs_base)
+        end = min(ours_base + ours_length, theirs_base + theirs_length)
+        if start < end:
+            ours_offset, theirs_offset = ours_start - ours_base, theirs_start - theirs_base
+            regions.append((start, start + ours_offset, start + theirs_offset, end - start))
+        # Move past the block that ends first in base: it cannot overlap anything further on.
+        if ours_base + ours_length < theirs_base + theirs_length:
+            ours_index += 1
+        else:
+            theirs_index += 1
+    regions.append((len(base), len(ours), len(theirs), 0))
+    return regions
+
+
+def _matching_blocks(
+    base: Sequence[str], side: Sequence[str], deadline: float, semantic: bool
+) -> list[_Block]:
+    """Return the runs of tokens that a diff of base against one side kept."""
+    blocks: list[_Block] = []
+    base_at = side_at = 0
+    for kind, count in diff_token_counts(base, side, deadline, semantic=semantic):
+        if kind == KEPT:
+            blocks.append((base_at, side_at, count))
+            base_at, side_at = base_at + count, side_at + count
+        elif kind == REMOVED:
+            base_at += count
+        elif kind == ADDED:
+            side_at += count
+    return blocks

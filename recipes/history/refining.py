@@ -1,0 +1,195 @@
+"""Finer merges inside a line-level conflict, taken only where they are each side's intent.
+
+Glossary:
+
+- **word**: the unit a refinement merges within a line: a run of text between spaces, where a
+  no-break space does not break it and a number keeps its thousands and its unit, so that
+  ``1,5 kg``, ``10:30``, ``12/05/2025``, ``1 000 €`` and ``180 °C`` are each one word. Two
+  different changes to one word are a conflict, never a splice ("2,5" and "1,75" never give "2,75").
+- **line edit**: what a line diff of base against one side found, within the conflict: a
+  **modification** of one line into one line sharing at least a word with it, or a **replacement**
+  of a range of base lines (possibly empty: an insertion) by other lines (possibly none: a deletion).
+- **refinement**: base with ours' line edits and theirs' line edits applied together. It exists only
+  when no replacement of one side touches (overlaps or borders) a replacement of the other, none
+  covers a line the other side modified or adds a copy of it beside it, and lines modified on both
+  sides merge word by word.
+
+A line break is never common ground here: a blank line filled in, or a line split or joined, is a
+replacement of whole lines, so that the same line added on both sides around a changed blank line is
+a conflict, not a line taken twice.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from recipes.history.diff3 import Conflict, diff3, split_lines_keeping_breaks
+from recipes.history.diffing import ADDED, KEPT, REMOVED, diff_token_counts
+
+_Value = TypeVar("_Value")
+
+# Characters that join what they separate: no-break, narrow no-break, figure and thin spaces.
+_GLUE = "\u00a0\u202f\u2007\u2009"
+_UNIT = r"(?:°\s?[CF]?|%|‰|€|\$|£|[mk]?g|[cdm]?[lL]|[cm]m|min|h|s)"
+_PIECE = rf"(?:[^\s]|[{_GLUE}])+"
+# A space inside a number ("1 000") or between a number and its unit ("180 °C", "2 kg").
+_JOIN = rf"(?:(?<=\d) (?=\d{{3}}(?!\d))|(?<=\d) (?={_UNIT}(?![^\s.,;:!?)])))"
+_WORD_TOKEN = re.compile(rf"\n|{_PIECE}(?:{_JOIN}{_PIECE})*|[^\S\n{_GLUE}]+")
+
+
+def split_merge_words(text: str) -> list[str]:
+    """Return the words and runs of spaces of a text, line breaks apart; joined, they give it back."""
+    return _WORD_TOKEN.findall(text)
+
+
+@dataclass(frozen=True)
+class _LineEdit:
+    """Base lines ``start`` to ``end`` (excluded) become ``lines``; ``modified`` for one line's words."""
+
+    start: int
+    end: int
+    lines: tuple[str, ...]
+    modified: bool = False
+
+
+def refine(conflict: Conflict, deadline: float) -> str | None:
+    """Return the refinement of a line-level conflict, or None when the two sides' edits touch."""
+    texts = (conflict.base, conflict.ours, conflict.theirs)
+    # A text's last line without a line break is the same line as with one; only the ending changed.
+    unended = [bool(text) and not text.endswith("\n") for text in texts]
+    ending = _merged_ending(*unended)
+    ended = (text + "\n" * missing for text, missing in zip(texts, unended, strict=True))
+    base, ours, theirs = (split_lines_keeping_breaks(text) for text in ended)
+    ours_edits, theirs_edits = _line_edits(base, ours, deadline), _line_edits(base, theirs, deadline)
+    made_by_ours = set(ours_edits)
+    theirs_edits = [edit for edit in theirs_edits if edit not in made_by_ours]  # the same edit, once
+    if ending is None or _replacements_touch(ours_edits, theirs_edits):
+        return None
+    disturbed = _disturbs_a_modified_line(ours_edits, theirs_edits, base)
+    if disturbed or _disturbs_a_modified_line(theirs_edits, ours_edits, base):
+        return None
+    merged = _applied(base, ours_edits, theirs_edits, deadline)
+    return merged.removesuffix("\n") if merged is not None and ending else merged
+
+
+def _line_edits(base: Sequence[str], side: Sequence[str], deadline: float) -> list[_LineEdit]:
+    """The edits a line diff of base against one side makes, in order."""
+    edits: list[_LineEdit] = []
+    base_at = side_at = removed = added = 0
+    for kind, count in [*diff_token_counts(base, side, deadline), (KEPT, 0)]:
+        if kind == REMOVED:
+            removed += count
+        elif kind == ADDED:
+            added += count
+        else:
+            if removed or added:
+                old, new = base[base_at : base_at + removed], side[side_at : side_at + added]
+                edits.extend(_classified(base_at, old, new))
+            base_at, side_at, removed, added = base_at + removed + count, side_at + added + count, 0, 0
+    return edits
+
+
+def _classified(start: int, old: Sequence[str], new: Sequence[str]) -> list[_LineEdit]:
+    """Modifications if the removed and added lines pair up as the same lines edited, else a replacement."""
+    if len(old) == len(new) and all(map(_same_line_edited, old, new)):
+        return [_LineEdit(start + at, start + at + 1, (line,), True) for at, line in enumerate(new)]
+    return [_LineEdit(start, start + len(old), tuple(new))]
+
+
+def _same_line_edited(old: str, new: str) -> bool:
+    """Whether two lines have a word in common (a blank line shares none with any line)."""
+    return bool(_words(old) & _words(new))
+
+
+def _alike(line: str, other: str) -> bool:
+    """Whether most words of the shorter line are in the other one (a copy, perhaps edited)."""
+    words, other_words = _words(line), _words(other)
+    fewest = min(len(words), len(other_words))
+    return fewest > 0 and 2 * len(words & other_words) > fewest
+
+
+def _words(line: str) -> set[str]:
+    return {word for word in split_merge_words(line) if not word.isspace()}
+
+
+def _replacements_touch(ours: Sequence[_LineEdit], theirs: Sequence[_LineEdit]) -> bool:
+    """Whether a replacement of one side overlaps or borders one of the other side (sweeping by start)."""
+    replacements = sorted(
+        (edit.start, edit.end, side)
+        for side, edits in enumerate((ours, theirs))
+        for edit in edits
+        if not edit.modified
+    )
+    reached = [-1, -1]  # the furthest end of each side's replacements so far
+    for start, end, side in replacements:
+        if reached[1 - side] >= start:
+            return True
+        reached[side] = max(reached[side], end)
+    return False
+
+
+def _disturbs_a_modified_line(
+    replacing: Sequence[_LineEdit], modifying: Sequence[_LineEdit], base: Sequence[str]
+) -> bool:
+    """Whether a replacement covers a line the other side modified, or adds or removes a look-alike beside it.
+
+    A line like that one added beside it makes the line diff's choice of which of the two is "the"
+    line a guess, and a wrong guess puts the other side's edit on the wrong line.
+    """
+    modified = {edit.start: edit.lines[0] for edit in modifying if edit.modified}
+    for edit in replacing:
+        if edit.modified:
+            continue
+        for number in range(max(edit.start - 1, 0), edit.end + 1):
+            if number not in modified:
+                continue
+            if edit.start <= number < edit.end:
+                return True
+            beside = (*edit.lines, *base[edit.start : edit.end])  # added, or removed right beside it
+            if any(_alike(base[number], line) for line in beside):
+                return True
+    return False
+
+
+def _applied(
+    base: Sequence[str], ours: Sequence[_LineEdit], theirs: Sequence[_LineEdit], deadline: float
+) -> str | None:
+    """Base with both sides' edits, which do not touch; None if a line modified twice conflicts."""
+    replacements = {edit.start: edit for edit in (*ours, *theirs) if not edit.modified}
+    ours_lines = {edit.start: edit.lines[0] for edit in ours if edit.modified}
+    theirs_lines = {edit.start: edit.lines[0] for edit in theirs if edit.modified}
+    result: list[str] = []
+    skipped_until = 0
+    for number in range(len(base) + 1):
+        replacement = replacements.get(number)
+        if replacement is not None:
+            result.extend(replacement.lines)
+            skipped_until = replacement.end
+        if number == len(base) or number < skipped_until:
+            continue
+        line = merge_line(base[number], ours_lines.get(number), theirs_lines.get(number), deadline)
+        if line is None:
+            return None
+        result.append(line)
+    return "".join(result)
+
+
+def merge_line(base: str, ours: str | None, theirs: str | None, deadline: float) -> str | None:
+    """Merge one line edited on either side (None: unchanged) word by word; None on a conflict."""
+    if ours is None or theirs is None or ours == theirs:
+        return next((line for line in (ours, theirs) if line is not None), base)
+    lines = (base, ours, theirs)
+    texts = [line.removesuffix("\n") for line in lines]
+    ending = _merged_ending(*(line[len(text) :] for line, text in zip(lines, texts, strict=True)))
+    chunks = diff3(*(split_merge_words(text) for text in texts), deadline, semantic=True)
+    if ending is None or any(isinstance(chunk, Conflict) for chunk in chunks):
+        return None
+    return "".join(chunks) + ending  # type: ignore[arg-type]
+
+
+def _merged_ending(base: _Value, ours: _Value, theirs: _Value) -> _Value | None:
+    """The side's value that changed, or the value both share; None if each changed it differently."""
+    if ours == theirs or theirs == base:
+        return ours
+    return theirs if ours == base else None
