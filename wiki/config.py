@@ -50,6 +50,12 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None  # a long edit must not lose its token
     DIFF_TIMEOUT = 1.0
     BABEL_DEFAULT_LOCALE = "fr"
+    # The map's background tiles ({z}/{x}/{y} template) and the credit they must carry; an empty
+    # MAP_TILES shows the events' points without a background (an intranet without tiles).
+    MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_ATTRIBUTION = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    )
 
 
 def instance_path(test_config: dict | None) -> Path:

@@ -31,6 +31,11 @@ MINIMUM_ROLE: dict[str, str | None] = {
     "patrol": "editor",
     "rename": "editor",
     "watch": "contributor",
+    # Events: anyone with an account records one; its author changes or deletes it, and so may
+    # editors (change) and moderators (delete) for anyone's.
+    "record_event": "contributor",
+    "change_any_event": "editor",
+    "delete_any_event": "moderator",
     # Deleted recipes stay visible to moderators (and restorable), with their changes.
     "see_deleted": "moderator",
     "read_audit": "moderator",

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from recipes.community.accounts import create_user, find_user
 from recipes.community.regions import create_region, list_regions
 from recipes.database import WRITE_OPTION
+from recipes.demo.events import load_demo_events
 from recipes.errors import Invalid
 from recipes.history.editing import Renderer, SaveOutcome, create_recipe, save_edit
 from recipes.licences.rules import BY_SA
@@ -138,6 +139,7 @@ def load_demo(session: Session, *, render: Renderer) -> DemoReport:
     for step in HISTORY:
         outcome = _replay(session, step, users, heads, render)
         heads[outcome.recipe.slug] = outcome.revision.number
+    load_demo_events(session, users, render=render)
     forks = sum(isinstance(step, Fork) for step in HISTORY)
     return DemoReport(len(heads), forks, sum(heads.values()), tuple(users), regions)
 

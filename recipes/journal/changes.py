@@ -32,7 +32,9 @@ MODERATION_TYPES = (
     "approve", "reject", "protect", "rollback", "block", "unblock", "rename", "delete", "restore", "role",
     "relicense",
 )
-CHANGE_TYPES = (*CONTENT_TYPES, *MODERATION_TYPES, "upload")
+# Recording, changing, deleting and approving an event; they go to the audit log too.
+EVENT_TYPES = ("event", "event_edit", "event_delete", "event_approve")
+CHANGE_TYPES = (*CONTENT_TYPES, *MODERATION_TYPES, "upload", *EVENT_TYPES)
 # The change type of each kind of revision (``Revision.kind``); a proposal's revision is its acceptance.
 TYPE_OF_REVISION_KIND = {kind: kind for kind in ("create", "edit", "revert", "fork", "sync", "rename")} | {
     "proposal": "accept"
@@ -95,7 +97,7 @@ def record_change(
     )
     session.add(change)
     session.flush()
-    if type in MODERATION_TYPES:
+    if type in MODERATION_TYPES or type in EVENT_TYPES:
         record_audit(
             session,
             action=type,

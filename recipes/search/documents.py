@@ -1,9 +1,10 @@
 """Search documents: what the index holds for each recipe, built from the database alone.
 
 A recipe is *searchable* when it is not deleted and its published revision is approved: its
-*document* is that revision's title and text (never a pending or rejected head), the recipe's
-region, tags, language and licence, and the *lineage root* (the origin its variants share, so that results
-group them). The document's *digest* fingerprints everything but the text, which the published
+*document* is that revision's title and text (never a pending or rejected head) followed by the
+accounts of the approved events where it was done (so that what a run taught is found too), the
+recipe's region, tags, language and licence, and the *lineage root* (the origin its variants share,
+so that results group them). The document's *digest* fingerprints everything but the text, which the published
 revision's id already pins down (blobs never change): ``levain search check`` compares digests
 without reading a single blob.
 """
@@ -22,6 +23,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..blobs import load_blob
+from ..events.models import Event
 from ..models import Recipe, RecipeTag, Region, Revision
 
 # Recipes loaded per query while rebuilding, and ids per IN (...) list.
@@ -175,9 +177,23 @@ def _tags_of(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
     return {recipe_id: tuple(names) for recipe_id, names in tags.items()}
 
 
+def _accounts_of(session: Session, ids: list[int]) -> dict[int, str]:
+    """The plain text of the accounts of the approved events of each recipe, by start."""
+    accounts: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(Event.recipe_id, Event.report_html)
+        .where(Event.recipe_id.in_(ids), Event.status == "approved", Event.report_html != "")
+        .order_by(Event.starts_at, Event.id)
+    )
+    for recipe_id, html in rows:
+        accounts.setdefault(recipe_id, []).append(html_to_text(html))
+    return {recipe_id: "\n".join(texts) for recipe_id, texts in accounts.items()}
+
+
 def _documents(session: Session, ids: list[int], roots: dict[int, int]) -> list[SearchDocument]:
     rows = session.execute(_searchable().where(Recipe.id.in_(ids)).order_by(Recipe.id)).all()
     tags = _tags_of(session, ids)
+    accounts = _accounts_of(session, ids)
     return [
         SearchDocument(
             recipe_id=row[0],
@@ -190,7 +206,9 @@ def _documents(session: Session, ids: list[int], roots: dict[int, int]) -> list[
             region_name=row[6],
             tags=tags.get(row[0], ()),
             updated_at=row[7],
-            body=html_to_text(load_blob(session, row[8]).html),
+            body="\n".join(
+                filter(None, (html_to_text(load_blob(session, row[8]).html), accounts.get(row[0])))
+            ),
             licence=row[9],
         )
         for row in rows

@@ -270,3 +270,40 @@ def test_upgrading_to_facet_sets_gives_the_indexed_recipes_theirs(db_url, sessio
     results = find(session, search_index, "soupe")
     assert results.total == 2
     assert results.facets["tag"] == {"cuisine": 2, "musique": 1}
+
+
+def test_an_index_made_without_the_licence_field_is_rebuilt(session, whoosh_index, add):
+    """An index written by a Levain before licences lacks a field every document now has: it is made anew."""
+    from whoosh import index as whoosh_index_files
+
+    from recipes.search.whoosh_schema import LICENCE, SCHEMA
+
+    add("Atelier vélo", "Réparer son vélo soi-même.", licence="CC0-1.0", offered_licences=("CC0-1.0",))
+    assert find(session, whoosh_index, "velo").total == 1
+    folder = whoosh_index.folder / (whoosh_index.folder / POINTER_FILE).read_text()
+    shutil.rmtree(folder)
+    folder.mkdir()
+    older = SCHEMA.copy()
+    older.remove(LICENCE)
+    whoosh_index_files.create_in(str(folder), older)
+    whoosh_index._opened = None  # as a process starting after the upgrade
+    assert find(session, whoosh_index, "velo").facets["licence"] == {"CC0-1.0": 1}
+    assert check_index(session, whoosh_index).clean
+
+
+def test_upgrading_to_licences_gives_the_indexed_recipes_the_default(db_url, session, search_index, add):
+    """Documents indexed before recipes had a licence get the default one, and count for it at once."""
+    add("Disco soupe", "Une soupe de légumes invendus.", tags=["cuisine"])
+    session.close()
+    engine = make_engine(db_url)
+    try:
+        command.downgrade(alembic_config(engine), "0011")
+        upgrade_database(engine, default_licence="CC-BY-4.0")
+    finally:
+        upgrade_database(engine)
+        engine.dispose()
+    assert session.scalar(select(Recipe.licence)) == "CC-BY-4.0"
+    results = find(session, search_index, "soupe")
+    assert results.facets["tag"] == {"cuisine": 1}
+    if search_index.name == "postgres":  # Whoosh finds the old index's documents stale and is rebuilt
+        assert results.facets["licence"] == {"CC-BY-4.0": 1}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import changes, forks, images, licences, moderation, openapi, recipes, search
+from . import changes, events, forks, images, licences, moderation, openapi, recipes, search
 
 
 def init_app(app: Flask) -> None:
-    for module in (recipes, forks, search, images, changes, moderation, licences, openapi):
+    for module in (recipes, forks, search, images, changes, moderation, licences, events, openapi):
         app.register_blueprint(module.bp, url_prefix="/api/v1")

@@ -23,6 +23,7 @@ from recipes.community.visibility import (
     shown_revision,
 )
 from recipes.errors import EditConflict, LevainError
+from recipes.events.recording import get_event
 from recipes.history import editing, images
 from recipes.history.diffing import diff_rows, hunks
 from recipes.licences.attribution import attribution
@@ -143,6 +144,15 @@ def _recipe_titled(title: str) -> Recipe | None:
     return load_recipe(slug)
 
 
+def _lesson(recipe: Recipe):
+    """The event whose account the editor shows beside the text (``?event=<id>``), to turn it into an edit."""
+    wanted = request.args.get("event")
+    if not wanted:
+        return None
+    event = get_event(get_session(), whole_number(wanted, "event"), current_domain_user())
+    return event if event.recipe_id == recipe.id else None
+
+
 def _submitted_form() -> dict:
     return {name: form_text(name) for name in EDITOR_FIELDS}
 
@@ -230,7 +240,7 @@ def edit(slug: str):
             "body": queries.revision_content(get_session(), head).text,
             "base_revision": head.number,
         }
-        return _editor_page(form, recipe)
+        return _editor_page(form, recipe, lesson=_lesson(recipe))
     form = _submitted_form()
     try:
         outcome = editing.save_edit(

@@ -47,6 +47,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "number": {"type": "integer", "minimum": 1},
     "proposal_id": {"type": "integer", "minimum": 1},
     "change_id": {"type": "integer", "minimum": 1},
+    "event_id": {"type": "integer", "minimum": 1},
     "name": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_LENGTH},
 }
 
