@@ -84,6 +84,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="contributor")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Carried by every session cookie of the account; bumped (logout, new password, block) to end them all.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role"),)
 

@@ -1,5 +1,8 @@
 """Who is asking: browser sessions (Flask-Login) and personal API tokens (``Authorization: Bearer``).
 
+A session names its account as ``"<id>:<session generation>"``: once the account's generation moves on
+(logging out, a new password, a block), every copy of the old cookie is worthless, remember-me included.
+
 A request with a bearer token is authenticated by the token alone and needs no CSRF token; a wrong
 token is refused outright rather than falling back to the session.
 """
@@ -30,7 +33,7 @@ class LoginUser:
         self.is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        return f"{self.user.id}:{self.user.session_generation}"
 
 
 def init_app(app: Flask) -> None:
@@ -40,11 +43,14 @@ def init_app(app: Flask) -> None:
     app.before_request(_authenticate_token)
 
 
-def _load_session_user(user_id: str) -> LoginUser | None:
-    if not user_id.isdigit():
+def _load_session_user(session_id: str) -> LoginUser | None:
+    user_id, _, generation = session_id.partition(":")
+    if not (user_id.isdigit() and generation.isdigit()):
         return None
     user = get_session().get(User, int(user_id))
-    return LoginUser(user) if user is not None else None
+    if user is None or user.session_generation != int(generation):
+        return None
+    return LoginUser(user)
 
 
 def bearer_token() -> str | None:

@@ -80,10 +80,10 @@ def _http_error(error: HTTPException):
         "rate_limited": "Too many requests; wait a little and try again.",
         "not_found": "There is nothing at this address.",
     }.get(code, error.description or "The request is not valid.")
-    response = error_response(code, message)
-    if error.code == 405 and wants_json():
-        return response[0], 405
-    return response
+    body, status = error_response(code, message)
+    # A 405 says which methods the address takes (RFC 9110): Werkzeug's error carries them.
+    allowed = getattr(error, "valid_methods", None)
+    return body, status, {"Allow": ", ".join(sorted(allowed))} if allowed else {}
 
 
 def _csrf_error(error: CSRFError):

@@ -11,6 +11,13 @@ at view time on the stored HTML, with regular expressions only: they never re-ru
 They rely on the shapes that this module and nh3 produce (double-quoted attributes, ``<`` and
 ``>`` escaped inside attribute values).
 
+Rendering is bounded: mistune spends microseconds on every emphasis delimiter, link bracket, line and
+other character that may start inline syntax
+(about 5 s for ``"*_" * 250000``, against 0.15 s for 500 KB of prose), so a text with more of them
+than any recipe needs is refused as too large before the parser sees it (``check_render_cost``). The
+bound is on the text, not on a clock, so that the same text is accepted on a busy machine as on an
+idle one (an export must import again). Nesting is bounded by mistune's ``max_nested_level``.
+
 This module is plain Python (no Flask) so that the domain can be given ``render_markdown``.
 """
 
@@ -25,6 +32,7 @@ import nh3
 from mistune.core import BlockState, InlineState
 from mistune.inline_parser import InlineParser
 
+from recipes.errors import TooLarge
 from recipes.history.images import is_media_path
 from recipes.slugs import slugify
 
@@ -280,8 +288,54 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+# A run of "*", "_" or "~" is one delimiter for mistune's emphasis pass; "[" opens a link, an image, a
+# wiki link or a footnote. 20 000 of either cost about 0.2 s; a long recipe uses a few hundred.
+MAX_EMPHASIS_DELIMITERS = 20_000
+MAX_LINK_BRACKETS = 20_000
+# Each line can open a block (list item, heading, definition…) that costs mistune tens of microseconds:
+# 125 000 one-word list items took 15 s. A long recipe has a few hundred lines.
+MAX_LINES = 10_000
+# Any other character that may start inline syntax ends mistune's fast path for plain text: 500 000
+# "<" took 1.5 to 10 s. Tens of thousands leave room for code samples and long tables.
+INLINE_SYNTAX_CHARACTERS = "<&!`\\"
+MAX_INLINE_SYNTAX_CHARACTERS = 50_000
+_EMPHASIS_DELIMITER = re.compile(r"\*+|_+|~+")
+
+
+def check_render_cost(text: str) -> None:
+    """Refuse (TooLarge) a text whose Markdown would take the renderer too long."""
+    delimiters = sum(1 for _ in _EMPHASIS_DELIMITER.finditer(text))
+    if delimiters > MAX_EMPHASIS_DELIMITERS:
+        raise TooLarge(
+            "This text has {count} emphasis marks (*, _ or ~); a text may have at most {limit}.",
+            values={"count": delimiters, "limit": MAX_EMPHASIS_DELIMITERS},
+        )
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise TooLarge(
+            "This text has {count} lines; a text may have at most {limit}.",
+            values={"count": lines, "limit": MAX_LINES},
+        )
+    syntax = sum(text.count(character) for character in INLINE_SYNTAX_CHARACTERS)
+    if syntax > MAX_INLINE_SYNTAX_CHARACTERS:
+        raise TooLarge(
+            "This text has {count} characters among < & ! ` \\; a text may have at most {limit}.",
+            values={"count": syntax, "limit": MAX_INLINE_SYNTAX_CHARACTERS},
+        )
+    brackets = text.count("[")
+    if brackets > MAX_LINK_BRACKETS:
+        raise TooLarge(
+            "This text has {count} opening brackets ([); a text may have at most {limit}.",
+            values={"count": brackets, "limit": MAX_LINK_BRACKETS},
+        )
+
+
 def render_markdown(text: str) -> str:
-    """Render a recipe's Markdown to safe HTML; the same text always gives the same HTML."""
+    """Render a recipe's Markdown to safe HTML; the same text always gives the same HTML.
+
+    Raises TooLarge for a text that would take too long to render (``check_render_cost``).
+    """
+    check_render_cost(text)
     rendered = _MARKDOWN(text)
     assert isinstance(rendered, str), "the HTML renderer returns a string"
     return _with_scrolling_tables(_CLEANER.clean(rendered))

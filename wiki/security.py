@@ -1,4 +1,5 @@
-"""Protections every response gets: CSRF checks on unsafe methods, security headers, rate limits.
+"""Protections every response gets: CSRF checks on unsafe methods, security headers, rate limits, and
+texts in JSON bodies that no database stores (NUL, lone surrogates) refused as 400 ``invalid``.
 
 The Content-Security-Policy allows no inline script: every script is a file under /static.
 
@@ -14,6 +15,8 @@ page elsewhere; see ``wiki.errors``).
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,6 +25,8 @@ from flask import Flask, Response, current_app, request
 from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+
+from recipes.errors import Invalid
 
 from .auth import bearer_token, current_domain_user
 
@@ -50,6 +55,11 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 LIMITER_EXTENSION = "levain.limiter"
 SAVES_LIMIT = "30 per minute"
 SAVE_METHODS = ("POST", "PUT")
+# The editor asks for a preview after a pause in typing; each one renders a whole text.
+PREVIEWS_LIMIT = "60 per minute"
+# Regions and comments are public at once, with no review: a budget keeps one account from flooding them.
+REGIONS_LIMIT = "10 per hour"
+COMMENTS_LIMIT = "20 per minute"
 # A reader's page carries no CSRF token, so that it sets no session cookie and a cache may keep it.
 # Its language switch is checked instead by the Origin (or Referer) that browsers send with a form,
 # which a page of another site cannot make its own; with a token, the token is checked as anywhere.
@@ -109,6 +119,14 @@ limit_saves = limiter.limit(
 )
 
 
+limit_region_creation = limiter.limit(
+    REGIONS_LIMIT, key_func=writer_key, budget="regions", config_key="RATELIMIT_REGIONS"
+)
+limit_comments = limiter.limit(
+    COMMENTS_LIMIT, key_func=writer_key, budget="comments", config_key="RATELIMIT_COMMENTS"
+)
+
+
 def _declared() -> RateLimit | None:
     """The rate limit of the view this request reaches, if it has one and the method is limited."""
     view = current_app.view_functions.get(request.endpoint or "")
@@ -137,6 +155,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     init_rate_limits(app)
     app.before_request(_check_csrf)
+    app.before_request(_refuse_unstorable_json_texts)
     app.after_request(_add_security_headers)
 
 
@@ -157,6 +176,42 @@ def _from_this_site() -> bool:
         return False
     parts = urlsplit(sender)
     return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
+
+
+# Bodies the API reads as forms (a picture's upload), not as JSON.
+FORMS = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+# "\ud800" is valid JSON but not Unicode text: neither SQLite's driver nor PostgreSQL can store it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_unstorable_json_texts() -> None:
+    """Refuse a JSON body to the API holding a text no database stores, wherever it is in the body."""
+    api_body = request.method in UNSAFE_METHODS and request.path.startswith("/api/")
+    if not api_body or request.mimetype in FORMS:
+        return
+    try:
+        data = json.loads(request.get_data(cache=True))  # as the API reads it, whatever its Content-Type
+    except (ValueError, RecursionError):
+        return  # the view answers malformed JSON in its own words
+    for text in _texts_in(data):
+        if "\x00" in text:
+            raise Invalid("A text may not contain the NUL character (U+0000).")
+        if _LONE_SURROGATE.search(text):
+            raise Invalid("A text may not contain a lone surrogate (such as \\ud800): it is not Unicode.")
+
+
+def _texts_in(data: object):
+    """Every string of a parsed JSON document, keys included, without recursion (it may nest deeply)."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
 
 
 def _add_security_headers(response: Response) -> Response:

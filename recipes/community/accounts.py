@@ -87,7 +87,15 @@ def set_password(session: Session, name: str, password: str) -> User:
     with write_transaction(session):
         user = get_user(session, name)
         user.password_hash = generate_password_hash(password, method="scrypt")
+        user.session_generation += 1  # whoever knew the old password is logged out
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Make every session of ``user`` (on any device, any copy of its cookie) log in again."""
+    with write_transaction(session):
+        user.session_generation = User.session_generation + 1
+    session.refresh(user)
 
 
 def authenticate(session: Session, name: str, password: str) -> User | None:

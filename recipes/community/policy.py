@@ -53,8 +53,8 @@ MINIMUM_ROLE: dict[str, str | None] = {
 
 # A blocked account may still read and keep its watchlist; it may change nothing.
 UNAFFECTED_BY_BLOCKS = frozenset({"read", "watch"})
-# What a protected recipe limits to its protection's level: changing its text.
-PROTECTED_ACTIONS = frozenset({"edit", "revert", "sync", "decide_proposal", "rollback"})
+# What a protected recipe limits to its protection's level: changing its text, its title or its address.
+PROTECTED_ACTIONS = frozenset({"edit", "revert", "sync", "decide_proposal", "rollback", "rename"})
 REVIEW_POLICIES = ("none", "new-accounts", "all")
 # The actions whose revisions may wait for review (see ``must_wait_for_review``).
 REVIEWED_ACTIONS = frozenset({"create", "edit", "revert", "sync"})

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -68,6 +69,8 @@ def codec_for(column: Column) -> Codec:
             length = getattr(type_, "length", None) if kind == "text" else None
             if kind == "timestamp" and type_.timezone:
                 encode, decode = _encode_aware, _decode_aware
+            if kind == "integer":
+                decode = _whole_number_within(64 if isinstance(type_, BigInteger) else 32)
             return Codec(kind, bool(column.nullable), encode, decode, length)
     raise UnsupportedColumn(
         f"{column.table.name}.{column.name} has a type the export cannot write: {type_!r}"
@@ -79,6 +82,23 @@ def _expect(json_type: type | tuple[type, ...], what: str) -> Callable[[Any], An
         if not isinstance(value, json_type) or isinstance(value, bool) and json_type is not bool:
             raise ValueError(f"expected {what}, got {value!r:.40}")
         return value
+
+    return decode
+
+
+def _whole_number_within(bits: int) -> Callable[[Any], int]:
+    """A decoder of whole numbers that a signed integer column of ``bits`` bits holds.
+
+    Integer columns are 32 bits on PostgreSQL; a larger number would fail inside the database.
+    """
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    whole = _expect(int, "a whole number")
+
+    def decode(value: Any) -> int:
+        number = whole(value)
+        if not low <= number <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}, got {str(number)[:40]}")
+        return number
 
     return decode
 
@@ -98,7 +118,10 @@ def _decode_aware(value: Any) -> datetime:
     moment = _decode_naive(value)
     if moment.tzinfo is None:
         raise ValueError(f"expected a time with its UTC offset, got {value!r:.40}")
-    return moment
+    try:
+        return moment.astimezone(UTC)  # stored in UTC, where 9999-12-31T23:59-12:00 does not exist
+    except OverflowError as error:
+        raise ValueError(f"expected a time between the years 1 and 9999 in UTC, got {value!r:.40}") from error
 
 
 def _decode_naive(value: Any) -> datetime:

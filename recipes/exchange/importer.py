@@ -21,6 +21,7 @@ from ..blobs import blob_id, store_blob
 from ..database import begin_write
 from ..errors import Invalid
 from ..models import Recipe, SearchOutbox
+from .contents import check_contents
 from .export import Progress
 from .plan import (
     BLOB_TABLE,
@@ -51,9 +52,19 @@ class ImportReport:
 
 
 def import_wiki(
-    session: Session, lines: Iterable[str], *, render: Renderer, progress: Progress | None = None
+    session: Session,
+    lines: Iterable[str],
+    *,
+    render: Renderer,
+    progress: Progress | None = None,
+    with_passwords: bool = False,
 ) -> ImportReport:
-    """Load an export file (its lines) into this empty wiki, in one transaction."""
+    """Load an export file (its lines) into this empty wiki, in one transaction.
+
+    The file's password hashes are kept only ``with_passwords``: whoever wrote the file chose them, so
+    a file must not give anyone a way in unless the person importing it trusts it with that.
+    Otherwise every account gets a hash no password matches (``levain user password`` sets one).
+    """
     numbered = _numbered(lines)
     begin_write(session)
     try:
@@ -61,7 +72,7 @@ def import_wiki(
         header = read_header(first, schema_revision(session))
         plans = _plans_of(header.counts, header.passwords)
         _require_empty(session)
-        loader = _Loader(session, plans, header, render)
+        loader = _Loader(session, plans, header, render, keep_passwords=with_passwords and header.passwords)
         total = sum(header.counts.values())
         for line_number, line in numbered:
             loader.add(line_number, line)
@@ -112,8 +123,17 @@ def _require_empty(session: Session) -> None:
 class _Loader:
     """Reads records table by table and inserts them in batches, checking each line."""
 
-    def __init__(self, session: Session, plans: list[TablePlan], header: Header, render: Renderer):
+    def __init__(
+        self,
+        session: Session,
+        plans: list[TablePlan],
+        header: Header,
+        render: Renderer,
+        *,
+        keep_passwords: bool,
+    ):
         self.session, self.plans, self.header, self.render = session, plans, header, render
+        self.keep_passwords = keep_passwords
         self.references = ReferenceBook(plans)
         self.by_name = {plan.name: plan for plan in plans}
         self.position = 0  # the plan whose records are being read
@@ -124,7 +144,8 @@ class _Loader:
     def add(self, line_number: int, line: str) -> None:
         name, raw = read_record(line_number, line)
         plan = self._plan_for(line_number, name)
-        row = decode_row(line_number, plan, raw, self.header.passwords)
+        row = decode_row(line_number, plan, raw, self.keep_passwords)
+        check_contents(line_number, plan.name, row)
         inserted = self.references.check(line_number, plan, row)
         self.read += 1
         if plan.name == BLOB_TABLE:

@@ -1,8 +1,10 @@
 """Which tables an export file holds, in which order, with which fields: the same plan writes and reads.
 
 Every table of the models' metadata is either *exported* or *derived*. Derived tables (the search
-index and its outbox) are rebuilt from the rest after an import and never written. *Credentials*
-(password hashes, API token hashes) are exported only when asked for. Any other table is exported
+index and its outbox) are rebuilt from the rest after an import and never written. Password hashes
+are exported only when asked for, and imported only when asked for again (a file can be forged); API
+tokens are never exported: a token is a key that needs no password, and a new one is one command away
+(``levain user token``). Any other table is exported
 row by row, its columns written by the codec of their type, so a table added to the models is in the
 next export without a line of code here; a column type no codec knows stops the export instead.
 
@@ -30,7 +32,7 @@ FORMAT_VERSION = 1
 DERIVED_TABLES = frozenset(
     {"search_outbox", "search_documents", "search_texts", "search_facet_sets", "search_words"}
 )
-# Credentials: written only on request (``--with-passwords``); tables left out otherwise.
+# API tokens are never written nor read; password hashes only on request (``--with-passwords``).
 CREDENTIAL_TABLES = frozenset({"api_tokens"})
 CREDENTIAL_COLUMNS = {"users": ("password_hash",)}
 # The password hash given to accounts imported without one: no password ever matches it.
@@ -71,10 +73,13 @@ def metadata() -> MetaData:
 
 
 def export_plan(with_credentials: bool) -> list[TablePlan]:
-    """The exported tables in dependency order (a row's references come before it, but for cycles)."""
+    """The exported tables in dependency order (a row's references come before it, but for cycles).
+
+    ``with_credentials``: with the password hashes of the accounts (never with API tokens).
+    """
     plans = []
     for table in metadata().sorted_tables:
-        if table.name in DERIVED_TABLES or (table.name in CREDENTIAL_TABLES and not with_credentials):
+        if table.name in DERIVED_TABLES or table.name in CREDENTIAL_TABLES:
             continue
         plans.append(TablePlan(table, _fields(table, with_credentials)))
     return plans

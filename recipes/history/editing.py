@@ -27,6 +27,7 @@ from recipes.community.policy import require
 from recipes.community.visibility import require_visible
 from recipes.database import write_transaction
 from recipes.errors import EditConflict, Invalid
+from recipes.history.images import adopt_uploads
 from recipes.history.merge import merge3
 from recipes.history.revisions import (
     Renderer,
@@ -35,16 +36,17 @@ from recipes.history.revisions import (
     has_unreviewed_head,
     merged_upstream_number,
     recipe_for_writing,
+    rendered_ahead,
     review_status,
 )
 from recipes.licences.rules import DEFAULT_OFFERED, clean_licence
 from recipes.models import Recipe, RecipeTag, Region, Revision, SearchOutbox, User
 from recipes.queries import get_revision
-from recipes.slugs import MAX_SLUG_LENGTH, slugify
+from recipes.slugs import MAX_SLUG_LENGTH, RESERVED_SLUGS, slugify
 
 
 def unique_slug(session: Session, title: str, also_taken: Collection[str] = ()) -> str:
-    """The slug of a title (or of a slug), numbered ``-2``, ``-3`` … when taken, never too long.
+    """The slug of a title (or of a slug), numbered ``-2``, ``-3`` … when taken or reserved, never too long.
 
     ``also_taken``: slugs promised to recipes not saved yet (an import choosing them beforehand).
     """
@@ -53,7 +55,7 @@ def unique_slug(session: Session, title: str, also_taken: Collection[str] = ()) 
         session.scalars(select(Recipe.slug).where(Recipe.slug.like(f"{base[: MAX_SLUG_LENGTH - 20]}%")))
     )
     candidate, n = base, 2
-    while candidate in taken or candidate in also_taken:
+    while candidate in taken or candidate in also_taken or candidate in RESERVED_SLUGS:
         suffix = f"-{n}"
         candidate = base[: MAX_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
         n += 1
@@ -95,6 +97,7 @@ def create_recipe(
     summary, tags = validation.clean_summary(summary), validation.clean_tags(tags)
     language = validation.clean_language(language)
     licence = clean_licence(licence or offered_licences[0], offered_licences)
+    render = rendered_ahead(render, body)
     with write_transaction(session):
         recipe = Recipe(
             slug=unique_slug(session, title),
@@ -118,6 +121,7 @@ def create_recipe(
             render=render,
             status=review_status(author, "create", None, review_policy, unreviewed_text=False),
         )
+        adopt_uploads(session, recipe, author, render(body))  # rendered ahead: no second rendering
     return SaveOutcome(recipe, revision)
 
 
@@ -170,6 +174,8 @@ def save_edit(
         upstream_number=upstream_revision,
         review_policy=review_policy,
     )
+    # A merged text is rendered under the lock, but the text as sent (nearly always what is saved) is not.
+    render = rendered_ahead(render, body)
     with write_transaction(session):
         return _save_on_head(session, slug, edit, render)
 

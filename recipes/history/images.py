@@ -21,21 +21,24 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 
 from PIL import Image as PillowImage
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload, undefer
 
-from recipes.community.policy import must_wait_for_review, require
+from recipes.community.policy import allowed, must_wait_for_review, require, role_rank
 from recipes.database import write_transaction
 from recipes.errors import Invalid, NotFound, TooLarge
 from recipes.journal.changes import record_change
-from recipes.models import IMAGE_EXTENSIONS, Image, ImageUpload, Recipe, User
-from recipes.queries import get_recipe
+from recipes.models import IMAGE_EXTENSIONS, Image, ImageUpload, Recipe, User, utcnow
+from recipes.queries import get_recipe, revision_content
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# What one account below moderator may upload in a day: a few dozen photos, not a free file host.
+DAILY_UPLOAD_QUOTA_BYTES = 50 * 1024 * 1024
 # A picture is decoded whole to check it: a small file claiming a huge canvas (a "decompression bomb")
 # would take gigabytes of memory. 40 megapixels is more than any phone camera's photo.
 MAX_IMAGE_PIXELS = 40_000_000
@@ -162,11 +165,29 @@ def upload_image(
     facts = check_picture(data)
     image_id = hashlib.sha256(data).hexdigest()
     with write_transaction(session):
+        _require_quota(session, user, len(data))
         created = _store_image(session, image_id, data, facts)
         image = session.get(Image, image_id)
         if _record_upload(session, image, recipe, user):
             record_change(session, type="upload", user=user, recipe=recipe, summary=media_path(image))
     return UploadOutcome(image, created)
+
+
+def _require_quota(session: Session, user: User, size: int) -> None:
+    """TooLarge when this upload would take an account below moderator past its daily quota."""
+    if role_rank(user.role) >= role_rank("moderator"):
+        return
+    sent = session.scalar(
+        select(func.coalesce(func.sum(Image.size), 0))
+        .select_from(ImageUpload)
+        .join(Image, Image.id == ImageUpload.image_id)
+        .where(ImageUpload.user_id == user.id, ImageUpload.created_at > utcnow() - timedelta(days=1))
+    )
+    if sent + size > DAILY_UPLOAD_QUOTA_BYTES:
+        raise TooLarge(
+            "You sent {sent} MB of pictures in the last 24 hours; an account may send {quota} MB a day.",
+            values={"sent": sent // (1024 * 1024), "quota": DAILY_UPLOAD_QUOTA_BYTES // (1024 * 1024)},
+        )
 
 
 def _record_upload(session: Session, image: Image, recipe: Recipe | None, user: User) -> bool:
@@ -196,6 +217,51 @@ def get_image(session: Session, name: str) -> Image:
     if image is None or IMAGE_EXTENSIONS[image.content_type] != match["extension"]:
         raise NotFound("There is no picture at this address.")
     return image
+
+
+def is_public(session: Session, image: Image, review_policy: str) -> bool:
+    """Whether everyone may see the picture: as an upload must not get round the review of text, a picture
+    sent only by accounts whose edits wait for review is public once the published text of a recipe it
+    was sent to shows it. Pictures without uploads (imported ones) are public."""
+    uploads = session.scalars(
+        select(ImageUpload).where(ImageUpload.image_id == image.id).options(selectinload(ImageUpload.user))
+    ).all()
+    recipes = {u.recipe_id: session.get(Recipe, u.recipe_id) for u in uploads if u.recipe_id is not None}
+    if not uploads or any(
+        not must_wait_for_review(upload.user, "edit", recipes.get(upload.recipe_id), review_policy)
+        for upload in uploads
+    ):
+        return True
+    return any(
+        recipe.published_revision is not None
+        and image.id in referenced_image_ids(revision_content(session, recipe.published_revision).html)
+        for recipe in recipes.values()
+    )
+
+
+def may_see_picture(session: Session, image: Image, viewer: User | None, review_policy: str) -> bool:
+    """Whether ``viewer`` may see the picture: it is public, or they sent it, or they review edits."""
+    if viewer is not None and allowed(viewer, "see_pending"):
+        return True
+    if viewer is not None:
+        theirs = ImageUpload.image_id == image.id, ImageUpload.user_id == viewer.id
+        if session.scalar(select(ImageUpload.id).where(*theirs).limit(1)) is not None:
+            return True
+    return is_public(session, image, review_policy)
+
+
+def adopt_uploads(session: Session, recipe: Recipe, author: User, html: str) -> None:
+    """Give a new recipe the pictures its author sent from its editor before it existed, that it shows."""
+    shown = referenced_image_ids(html)
+    if not shown:
+        return
+    for upload in session.scalars(
+        select(ImageUpload).where(
+            ImageUpload.recipe_id.is_(None), ImageUpload.user_id == author.id, ImageUpload.image_id.in_(shown)
+        )
+    ):
+        upload.recipe_id = recipe.id
+    session.flush()
 
 
 def referenced_image_ids(html: str) -> list[str]:

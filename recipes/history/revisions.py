@@ -30,6 +30,17 @@ from recipes.queries import get_recipe
 Renderer = Callable[[str], str]
 
 
+def rendered_ahead(render: Renderer, text: str) -> Renderer:
+    """Render ``text`` now and return a renderer that answers it from memory (others: ``render``).
+
+    Called before a write transaction opens, so that rendering, the slow part of a save, never holds
+    the database's write lock: a long or hostile text delays its own save, not everyone else's. A
+    text that cannot be rendered (too large) is refused before anything is locked.
+    """
+    html = render(text)
+    return lambda other: html if other == text else render(other)
+
+
 @dataclass(frozen=True)
 class SaveOutcome:
     """What a save did: the recipe, the revision readers now see or that awaits review."""

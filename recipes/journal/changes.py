@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from recipes.community.policy import allowed, require
 from recipes.community.visibility import SEEING_ACTION
 from recipes.database import write_transaction
-from recipes.errors import Invalid, NotFound
+from recipes.errors import Forbidden, Invalid, NotFound
 from recipes.journal.audit import record_audit
 from recipes.models import Change, ChangePatrol, Recipe, Region, Revision, User
 from recipes.queries import clamp_limit
@@ -253,6 +253,9 @@ def patrol_change(session: Session, change_id: int, *, user: User) -> ChangePatr
             raise NotFound(f"There is no change {change_id}.")
         if session.get(ChangePatrol, change_id) is not None:
             raise Invalid(f"Change {change_id} is already patrolled.")
+        if change.user_id == user.id:
+            # Patrolling is a second pair of eyes: one's own changes would leave the list unchecked.
+            raise Forbidden("You cannot patrol your own changes; another editor will.")
         mark = ChangePatrol(change_id=change_id, user_id=user.id)
         session.add(mark)
         session.flush()

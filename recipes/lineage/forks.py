@@ -24,7 +24,7 @@ from recipes.history.revisions import Renderer, SaveOutcome, append_revision
 from recipes.licences.rules import fork_licence
 from recipes.models import Recipe, RecipeTag, Region, Revision, User
 from recipes.queries import get_recipe, get_revision
-from recipes.slugs import MAX_SLUG_LENGTH, slugify
+from recipes.slugs import MAX_SLUG_LENGTH, refuse_reserved, slugify
 
 
 def fork_recipe(
@@ -98,6 +98,7 @@ def clean_new_slug(new_slug: object) -> str | None:
         return None
     if not isinstance(new_slug, str) or len(new_slug) > MAX_SLUG_LENGTH or slugify(new_slug) != new_slug:
         raise Invalid("An address is lowercase ASCII letters and digits joined by hyphens: 'copy-party'.")
+    refuse_reserved(new_slug)
     return new_slug
 
 

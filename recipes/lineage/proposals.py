@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from recipes import validation
 from recipes.blobs import load_blob
 from recipes.community.policy import require
+from recipes.community.visibility import can_see_revision
 from recipes.database import write_transaction
 from recipes.errors import Invalid, NotFound
 from recipes.history.merge import MergeResult, merge3
@@ -42,6 +43,9 @@ class ProposalDetail:
     source_text: str
     comments: list[ProposalComment]
     merge: MergeResult | None
+    # The variant's revision whose text is shown: the proposed one, or, for someone who may not see text
+    # awaiting review, the newest reviewed revision before it (None: none, the base text is shown).
+    shown_revision: Revision | None
 
 
 def create_proposal(session: Session, slug: str, *, author: User, summary: str) -> Proposal:
@@ -131,22 +135,48 @@ def get_proposal(session: Session, proposal_id: object) -> Proposal:
     return proposal
 
 
-def proposal_detail(session: Session, proposal_id: object) -> ProposalDetail:
-    """A proposal with its base and source texts, its comments, and the merge accepting it would make."""
+def proposal_detail(session: Session, proposal_id: object, viewer: User | None = None) -> ProposalDetail:
+    """A proposal with its base and source texts, its comments, and the merge accepting it would make.
+
+    ``viewer`` (None: anonymous) sees the proposed text only if they may see that revision: a proposal
+    made from an edit awaiting review must not publish it. Others see the newest reviewed text of the
+    variant up to it, and no merge.
+    """
     proposal = get_proposal(session, proposal_id)
+    shown = _shown_source(session, proposal, viewer)
     comments = session.scalars(
         select(ProposalComment)
         .options(joinedload(ProposalComment.author))
         .where(ProposalComment.proposal_id == proposal.id)
         .order_by(ProposalComment.id)
     )
-    merge = _acceptance_merge(session, proposal) if proposal.status == "open" else None
+    whole = shown is proposal.source_revision
+    merge = _acceptance_merge(session, proposal) if proposal.status == "open" and whole else None
+    base_text = load_blob(session, proposal.base_revision.blob_id).text
     return ProposalDetail(
         proposal=proposal,
-        base_text=load_blob(session, proposal.base_revision.blob_id).text,
-        source_text=load_blob(session, proposal.source_revision.blob_id).text,
+        base_text=base_text,
+        source_text=load_blob(session, shown.blob_id).text if shown is not None else base_text,
         comments=list(comments),
         merge=merge,
+        shown_revision=shown,
+    )
+
+
+def _shown_source(session: Session, proposal: Proposal, viewer: User | None) -> Revision | None:
+    """The proposed revision if ``viewer`` may see it, else the variant's newest approved one before it."""
+    source = proposal.source_revision
+    if can_see_revision(viewer, source):
+        return source
+    return session.scalar(
+        select(Revision)
+        .where(
+            Revision.recipe_id == source.recipe_id,
+            Revision.number < source.number,
+            Revision.status == "approved",
+        )
+        .order_by(Revision.number.desc())
+        .limit(1)
     )
 
 

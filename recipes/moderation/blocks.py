@@ -2,7 +2,8 @@
 
 A *block* has a reason and an optional expiry; while it is in force ``recipes.community.policy`` refuses every
 change by that account, telling it why and until when. A moderator blocks only accounts of a lower
-role than their own, never their own. Each block, unblock and role change is recorded in recent
+role than their own, never their own, and lifts only a block it could have set, on such an account and
+not set by a higher role. Each block, unblock and role change is recorded in recent
 changes and the audit log.
 """
 
@@ -33,6 +34,7 @@ def block_user(
             raise Forbidden(f"{target.name} is a {target.role}: only a higher role may block them.")
         block = session.get(Block, target.id) or Block(user_id=target.id)
         block.reason, block.expires_at, block.blocked_by_id = reason, expires_at, moderator.id
+        target.session_generation += 1  # a blocked account's sessions end: it reads as anyone does
         session.add(block)
         session.flush()
         session.expire(target, ["block"])
@@ -56,6 +58,7 @@ def unblock_user(session: Session, name: str, *, moderator: User, reason: object
         block = session.get(Block, target.id)
         if block is None or not is_in_force(block.expires_at):
             raise Invalid(f"{target.name} is not blocked.")
+        _require_outranks(moderator, target, block)
         session.delete(block)
         session.flush()
         session.expire(target, ["block"])
@@ -68,6 +71,20 @@ def unblock_user(session: Session, name: str, *, moderator: User, reason: object
             reason=reason,
         )
     return target
+
+
+def _require_outranks(moderator: User, target: User, block: Block) -> None:
+    """Lifting a block needs the rank that setting it needs, and at least the rank of who set it."""
+    if role_rank(target.role) >= role_rank(moderator.role):
+        raise Forbidden(
+            "{name} is a {role}: only a higher role may unblock them.",
+            values={"name": target.name, "role": target.role},
+        )
+    if role_rank(block.blocked_by.role) > role_rank(moderator.role):
+        raise Forbidden(
+            "This block was set by {name}, whose role is {role}: lifting it needs that role or a higher one.",
+            values={"name": block.blocked_by.name, "role": block.blocked_by.role},
+        )
 
 
 def block_in_force(user: User) -> Block | None:

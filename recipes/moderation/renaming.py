@@ -25,7 +25,7 @@ from recipes.journal.changes import record_change
 from recipes.lineage.forks import clean_new_slug
 from recipes.models import Recipe, RecipeRedirect, SearchOutbox, User, utcnow
 from recipes.queries import get_recipe
-from recipes.slugs import slugify
+from recipes.slugs import refuse_reserved, slugify
 
 
 def rename_recipe(
@@ -40,6 +40,7 @@ def rename_recipe(
         require(user, "rename", recipe)
         head = recipe.head_revision
         target = chosen or slugify(title)
+        refuse_reserved(target)
         if target == recipe.slug and title == head.title:
             raise Invalid("The new title and address are the ones the recipe already has.")
         old_slug, old_title = recipe.slug, head.title

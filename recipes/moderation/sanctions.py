@@ -41,6 +41,10 @@ def clean_expiry(expires: object) -> datetime | None:
     moment = expires
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(UTC)  # stored in UTC: 9999-12-31T23:59-12:00 is past the year 9999
+    except OverflowError as error:
+        raise Invalid("An expiry must be before the year 9999.") from error
     if moment <= utcnow():
         raise Invalid("The expiry is in the past: choose a later date, or none.")
     return moment

@@ -2,9 +2,10 @@
 
 A save's transaction writes its outbox row; once committed, the request only *notifies* the writer
 and answers. The thread wakes, lets saves arriving together gather for ``GATHER_SECONDS``, and applies
-the outbox in a session of its own. When another process's writer holds the lock, or the index
-fails, the rows stay in the outbox and the thread tries again every ``RETRY_SECONDS`` while some
-wait; a search applies waiting rows itself before searching, so an edit is found at once either way.
+the outbox in a session of its own. When another process's writer holds the lock, the rows stay in
+the outbox and the thread tries again every ``RETRY_SECONDS`` while some wait; when the index or the
+database fails, they wait for the next save's notification. A search applies waiting rows itself
+before searching, so an edit is found at once either way.
 
 ``drain`` applies everything now (commands, tests and shutdown); ``stop`` ends the thread after
 one last drain. The thread starts on the first notification in each process, so that a server
@@ -28,7 +29,7 @@ from .interface import SearchIndex
 log = logging.getLogger(__name__)
 # Saves notified within this time of the first are applied together, in one index commit.
 GATHER_SECONDS = 0.05
-# While rows wait (another writer holds the lock, the index failed), the writer tries again this often.
+# While rows wait for another process's writer to release the lock, the writer tries again this often.
 RETRY_SECONDS = 1.0
 # How long the writer waits for another process's writer at each try.
 LOCK_TIMEOUT = 2.0
@@ -109,7 +110,9 @@ class OutboxWriter:
             time.sleep(GATHER_SECONDS)
             self._wake.clear()
             outcome = self._apply_once(lock_timeout=LOCK_TIMEOUT)
-            pending = outcome is None or outcome[1]
+            # After a failure (logged once), the next save or search tries again: an unreachable
+            # database must not fill the log with a line a second.
+            pending = outcome is not None and outcome[1]
 
     def _ended_idle(self) -> bool:
         """Forget this thread unless a notification came meanwhile; whether it should end."""

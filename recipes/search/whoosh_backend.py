@@ -15,6 +15,7 @@ first use.
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import shutil
 import time
@@ -25,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.orm import Session
+import whoosh.util
 from whoosh import index as whoosh_index
 from whoosh.query import And
 from whoosh.searching import Searcher
@@ -49,6 +51,11 @@ REBUILD_MEMORY_MB = 512
 # The outbox writer adds a small segment per batch and merges the small ones only once there are
 # this many: merging at every commit made each save's index write several times slower.
 MERGE_AT_SEGMENTS = 8
+
+# Whoosh names new segments and temporary files from the global `random`, which anyone in the
+# process may seed (property-test runners reseed it for every example): two writers then pick the
+# name of an existing segment and the commit fails. Names drawn from the OS cannot repeat that way.
+whoosh.util.random = random.SystemRandom()
 
 
 class WhooshIndex:

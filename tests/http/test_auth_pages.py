@@ -210,3 +210,38 @@ def test_logging_in_is_rate_limited(db_url, tmp_path):
     statuses = [client.post("/login", data=data).status_code for _ in range(11)]
     app.extensions["levain.engine"].dispose()
     assert statuses == [401] * 10 + [429]
+
+
+def _copied_session(app, client):
+    """A second client holding a copy of ``client``'s session cookie, as a thief would."""
+    thief = app.test_client()
+    cookie = client.get_cookie("session")
+    thief.set_cookie("session", cookie.value)
+    return thief
+
+
+def _reads_the_review_queue(client) -> bool:
+    return client.get("/api/v1/review").status_code == 200
+
+
+def test_logging_out_ends_every_copy_of_the_session(app, client, login):
+    login("mo", role="moderator")
+    thief = _copied_session(app, client)
+    assert _reads_the_review_queue(thief)
+    client.post("/logout", data={"csrf_token": csrf_token_of(client, "/")})
+    assert not _reads_the_review_queue(thief)
+
+
+@pytest.mark.parametrize("how", ["new password", "block"])
+def test_a_new_password_or_a_block_ends_the_accounts_sessions(app, client, login, make_user, how):
+    from recipes.community import accounts
+    from recipes.moderation.blocks import block_user
+
+    login("mo", role="moderator")
+    assert _reads_the_review_queue(client)
+    with app.extensions["levain.sessions"]() as session:
+        if how == "new password":
+            accounts.set_password(session, "mo", "another long password")
+        else:
+            block_user(session, "mo", moderator=make_user("ada", role="admin"), reason="compte volé")
+    assert not _reads_the_review_queue(client)

@@ -235,3 +235,39 @@ def test_the_editor_offers_the_upload(client, recipe):
     assert f'data-upload-url="/api/v1/recipes/{slug}/images"' in page
     assert "js/upload.js" in page
     assert 'data-upload-url="/api/v1/images"' in client.get("/recipes/new").get_data(as_text=True)
+
+
+def test_a_picture_is_deleted_by_its_only_uploader_or_a_moderator(client, recipe, api_token):
+    slug, token = recipe
+    mine = send(client, picture_bytes(size=(5, 5)), headers={"X-CSRFToken": token}).get_json()
+    shared = send(client, picture_bytes(size=(6, 6)), headers={"X-CSRFToken": token}).get_json()
+    other = {"Authorization": f"Bearer {api_token('bob')}"}
+    assert send(client, picture_bytes(size=(6, 6)), headers=other).status_code == 200  # bob sends it too
+    name_of = lambda answer: answer["url"].removeprefix("/media/")  # noqa: E731
+    assert client.delete(f"/api/v1/images/{name_of(mine)}", headers=other).status_code == 403
+    alice = {"X-CSRFToken": token}
+    assert client.delete(f"/api/v1/images/{name_of(shared)}", headers=alice).status_code == 403
+    assert client.delete(f"/api/v1/images/{name_of(mine)}", headers=alice).status_code == 204
+    assert client.get(mine["url"]).status_code == 404
+    moderator = {"Authorization": f"Bearer {api_token('mo', role='moderator')}"}
+    assert client.delete(f"/api/v1/images/{name_of(shared)}", headers=moderator).status_code == 204
+    assert client.get(shared["url"]).status_code == 404
+
+
+def test_a_picture_sent_by_an_account_under_review_is_hidden_until_its_text_is_published(
+    app, client, api_token
+):
+    app.config["REVIEW_POLICY"] = "new-accounts"
+    newcomer = {"Authorization": f"Bearer {api_token('newcomer', role='contributor')}"}
+    sent = send(client, picture_bytes(size=(7, 7)), headers=newcomer).get_json()
+    assert client.get(sent["url"]).status_code == 404  # anonymous readers
+    assert client.get(sent["url"], headers=newcomer).status_code == 200  # its sender
+    created = client.post(
+        "/api/v1/recipes", json={"title": "Atelier", "body": sent["markdown"]}, headers=newcomer
+    )
+    assert created.status_code == 202
+    moderator = {"Authorization": f"Bearer {api_token('mo', role='moderator')}"}
+    assert client.get(sent["url"], headers=moderator).status_code == 200  # reviewers
+    assert client.post("/api/v1/recipes/atelier/revisions/1/approve", headers=moderator).status_code == 200
+    shown = client.get(sent["url"])
+    assert shown.status_code == 200 and "public" in shown.headers["Cache-Control"]

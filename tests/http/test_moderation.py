@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.conftest import PASSWORD, csrf_token_of
+
 SLUG = "pain-au-levain"
 FIRST, SECOND = "Farine.\nEau.\n", "Farine.\nEau.\nSel.\n"
 
@@ -260,6 +262,9 @@ def test_a_blocked_user_is_told_why_and_until_when(client, people, recipe, login
 def test_a_blocked_user_sees_why_on_the_edit_page(client, people, recipe, login):
     login("bob", role="contributor")
     client.post("/api/v1/users/bob/block", json={"reason": "guerre d'édition"}, headers=people["moderator"])
+    # The block ended bob's session; logged in again, bob is told why he may not edit.
+    assert client.get(f"/recipes/{SLUG}/edit").status_code == 302
+    client.post("/login", data={"username": "bob", "password": PASSWORD, "csrf_token": csrf_token_of(client)})
     page = client.get(f"/recipes/{SLUG}/edit")
     assert page.status_code == 403
     assert "blocked until further notice: guerre d&#39;édition" in page.get_data(as_text=True)

@@ -9,6 +9,7 @@ changes in the database; an allowed request succeeds.
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
@@ -17,6 +18,7 @@ from recipes import queries
 from recipes.community import accounts, regions
 from recipes.events.recording import record_event
 from recipes.history import editing
+from recipes.history.images import upload_image
 from recipes.lineage import forks, proposals
 from recipes.moderation import blocks, renaming
 from recipes.moderation.protection import protect_recipe
@@ -44,7 +46,7 @@ EXPECTED = {
     "forks.accept": ("EMD", "MD"),
     "forks.decline": ("EMD", "MD"),
     "changes.patrol": ("EMD", "EMD"),
-    "changes.rename": ("EMD", "EMD"),
+    "changes.rename": ("EMD", "MD"),
     "changes.delete": ("MD", "MD"),
     "changes.restore": ("MD", "MD"),
     "watchlist.watch_recipe": ("BCEMD", "BCEMD"),
@@ -73,8 +75,10 @@ EXPECTED = {
     "api_forks.decline": ("EMD", "MD"),
     "api_images.upload": ("CEMD", "CEMD"),
     "api_images.upload_to_recipe": ("CEMD", "MD"),
+    "api_images.delete_picture": ("MD", "MD"),
+    "api_forks.delete_region": ("MD", "MD"),
     "api_changes.patrol": ("EMD", "EMD"),
-    "api_changes.rename": ("EMD", "EMD"),
+    "api_changes.rename": ("EMD", "MD"),
     "api_changes.delete": ("MD", "MD"),
     "api_changes.restore": ("MD", "MD"),
     "api_moderation.approve": ("MD", "MD"),
@@ -145,6 +149,9 @@ REQUESTS = {
     "api_forks.decline": ("/api/v1/proposals/2/decline", {"comment": "Non merci."}),
     "api_images.upload": ("/api/v1/images", None),
     "api_images.upload_to_recipe": ("/api/v1/recipes/pain/images", None),
+    # The picture ada sent (build_wiki): only a moderator deletes a picture someone else sent.
+    "api_images.delete_picture": ("/api/v1/images/{picture}", {}),
+    "api_forks.delete_region": ("/api/v1/regions/unused", {}),
     "api_changes.patrol": ("/api/v1/changes/1/patrol", {}),
     "api_changes.rename": ("/api/v1/recipes/rename-me/rename", {"title": "Renommée"}),
     "api_changes.delete": ("/api/v1/recipes/delete-me/delete", {"reason": "doublon"}),
@@ -179,6 +186,8 @@ METHODS = {
     "api_events.update_event": "PUT",
     "api_events.remove_event": "DELETE",
     "api_events.place_on_map": "PUT",
+    "api_images.delete_picture": "DELETE",
+    "api_forks.delete_region": "DELETE",
 }
 ROLE_OF_LETTER = {
     "A": None,
@@ -207,6 +216,7 @@ def build_wiki(session, *, protected: bool) -> None:
     make(session, "target", PASSWORD, role="contributor")
     regions.create_region(session, "Pays de Brest")
     regions.create_region(session, "Finistère")
+    regions.create_region(session, "Unused")
 
     def create(title, body, author=ada):
         return editing.create_recipe(
@@ -261,6 +271,7 @@ def build_wiki(session, *, protected: bool) -> None:
         render=plain_render,
         review_policy="new-accounts",
     )
+    upload_image(session, user=ada, data=a_picture(), recipe_slug="pain")
     if protected:
         for slug in queries.list_recipes(session, limit=200).items:
             protect_recipe(session, slug.slug, moderator=ada, level="moderator", reason="matrice")
@@ -276,6 +287,7 @@ def make_actor(session, letter: str) -> None:
 
 def send(client, endpoint: str, headers: dict):
     path, fields = REQUESTS[endpoint]
+    path = path.replace("{picture}", f"{hashlib.sha256(a_picture()).hexdigest()}.png")
     method = METHODS.get(endpoint, "POST")
     if fields is None:  # a picture upload
         return client.open(

@@ -26,6 +26,7 @@ from recipes.schema import upgrade_database
 from tests.conftest import PASSWORD, POSTGRES_SERVER_URL, csrf_token_of
 from tests.system.conftest import free_port
 from wiki.db import get_session
+from wiki.search import refresh_index, stop_index_writer
 
 needs_postgres = pytest.mark.skipif(not POSTGRES_SERVER_URL, reason="LEVAIN_TEST_POSTGRES_URL is not set")
 UNREACHABLE_MESSAGE = "cannot reach its database"
@@ -171,7 +172,9 @@ def wiki(sqlite_template, tmp_path):
     client = app.test_client()
     login = {"username": "alice", "password": PASSWORD, "csrf_token": csrf_token_of(client)}
     assert client.post("/login", data=login).status_code in (302, 303)
+    refresh_index(app)  # the recipe's outbox row, applied now rather than by the writer thread mid-test
     yield app, client, token
+    stop_index_writer(app)
     app.extensions["levain.engine"].dispose()
 
 

@@ -107,3 +107,16 @@ def test_the_operator_changes_roles_from_the_command_line_and_it_is_recorded(ses
     assert (change.type, change.user_id, change.target_user.name) == ("role", None, "camille")
     audit = session.scalars(select(AuditEntry)).one()
     assert (audit.action, audit.actor_id, audit.summary) == ("role", None, "contributor → moderator")
+
+
+def test_unblocking_needs_the_rank_blocking_needs_and_that_of_who_blocked(session, people):
+    other_moderator = accounts.create_user(session, "mael", "password123", role="moderator")
+    block_user(session, "mael", moderator=people["admin"], reason="abus")
+    with pytest.raises(Forbidden, match="higher role"):
+        unblock_user(session, "mael", moderator=people["moderator"])
+    block_user(session, "camille", moderator=people["admin"], reason="spam")
+    with pytest.raises(Forbidden, match="whose role is admin"):
+        unblock_user(session, "camille", moderator=people["moderator"])
+    unblock_user(session, "camille", moderator=people["admin"])
+    unblock_user(session, "mael", moderator=people["admin"])
+    assert allowed(accounts.get_user(session, other_moderator.name), "edit")

@@ -164,6 +164,15 @@ def test_patrolling_marks_a_change_once_and_is_audited(session, render, people):
     assert session.scalar(select(func.count()).select_from(Change)) == 1
 
 
+def test_nobody_patrols_their_own_changes(session, render, people):
+    camille = people["editor"]
+    editing.create_recipe(session, author=camille, title="Copy party", body=TEXT, render=render)
+    change_id = listed(session)[0].change.id
+    with pytest.raises(Forbidden, match="your own"):
+        changes.patrol_change(session, change_id, user=camille)
+    changes.patrol_change(session, change_id, user=people["moderator"])
+
+
 def test_changes_of_a_deleted_recipe_are_for_moderators_only(session, render, people):
     from recipes.moderation import renaming
 

@@ -18,6 +18,7 @@ from recipes.exchange.plan import (
     UNUSABLE_PASSWORD,
     export_plan,
 )
+from recipes.exchange.records import ImportRefused
 from recipes.models import Blob, Recipe, Revision, SearchOutbox, User
 from tests.conftest import POSTGRES_SERVER_URL
 from tests.unit.exchange_wiki import PASSWORD, Databases, build_wiki, export_text
@@ -37,15 +38,15 @@ def exported(session, render):
     return export_text(session, with_passwords=True)
 
 
-def import_text(session, text, render):
-    return import_wiki(session, io.StringIO(text), render=render)
+def import_text(session, text, render, with_passwords=False):
+    return import_wiki(session, io.StringIO(text), render=render, with_passwords=with_passwords)
 
 
 def test_export_import_export_is_byte_identical(session, exported, databases, render):
     without_passwords = export_text(session)
     session.close()
     target = databases.session(databases.empty())
-    report = import_text(target, exported, render)
+    report = import_text(target, exported, render, with_passwords=True)
     assert export_text(target, with_passwords=True) == exported
     assert export_text(target) == without_passwords
     assert report.counts["revisions"] == target.scalar(select(func.count()).select_from(Revision))
@@ -57,7 +58,7 @@ def test_the_imported_wiki_works(session, exported, databases, render):
     }
     session.close()
     target = databases.session(databases.empty())
-    import_text(target, exported, render)
+    import_text(target, exported, render, with_passwords=True)
     for recipe in target.scalars(select(Recipe)):
         assert load_blob(target, recipe.head_revision.blob_id).text == head_texts[recipe.slug]
     # New rows get new ids: the id sequences moved past the imported ones.
@@ -77,7 +78,22 @@ def test_texts_are_stored_as_deltas_again(session, exported, databases, render):
     assert stored > 0 and again >= stored // 2
 
 
-def test_passwords_and_tokens_only_when_asked(session, render, databases):
+def test_a_forged_file_plants_no_credentials(session, render, databases):
+    # A file of the sender's choosing says it has passwords: a plain import keeps none of them.
+    build_wiki(session, render)
+    forged = export_text(session, with_passwords=True)
+    assert '"api_tokens"' not in forged  # tokens are never exported, so never imported either
+    session.close()
+    target = databases.session(databases.empty())
+    import_text(target, forged, render)
+    assert set(target.scalars(select(User.password_hash))) == {UNUSABLE_PASSWORD}
+    assert accounts.authenticate(target, "zoé", PASSWORD) is None
+    with_tokens = forged.replace('"tables":{', '"tables":{"api_tokens":1,', 1)
+    with pytest.raises(ImportRefused):
+        import_text(databases.session(databases.empty()), with_tokens, render, with_passwords=True)
+
+
+def test_passwords_only_when_asked(session, render, databases):
     build_wiki(session, render)
     text = export_text(session)
     assert '"password_hash"' not in text and '"api_tokens"' not in text
@@ -121,10 +137,10 @@ def test_sqlite_to_postgresql_and_back(db_url, databases, render, request):
     build_wiki(source, render)
     exported = export_text(source, with_passwords=True)
     target = databases.session(databases.empty())
-    import_text(target, exported, render)
+    import_text(target, exported, render, with_passwords=True)
     assert export_text(target, with_passwords=True) == exported
     back = databases.session(databases.empty_sqlite())
-    import_text(back, export_text(target, with_passwords=True), render)
+    import_text(back, export_text(target, with_passwords=True), render, with_passwords=True)
     assert export_text(back, with_passwords=True) == exported
 
 
@@ -132,9 +148,9 @@ def test_every_table_is_exported_or_derived(session):
     """A table added by a migration must be exported (it is, by default) or listed as derived."""
     exported = {plan.name for plan in export_plan(True)}
     in_database = set(inspect(session.connection()).get_table_names()) - MIGRATION_TABLES
-    assert in_database <= exported | DERIVED_TABLES
-    assert exported.isdisjoint(DERIVED_TABLES) and CREDENTIAL_TABLES <= exported
-    assert {plan.name for plan in export_plan(False)} == exported - CREDENTIAL_TABLES
+    assert in_database <= exported | DERIVED_TABLES | CREDENTIAL_TABLES
+    assert exported.isdisjoint(DERIVED_TABLES) and exported.isdisjoint(CREDENTIAL_TABLES)
+    assert {plan.name for plan in export_plan(False)} == exported
     for plan in export_plan(True):
         for fk in plan.table.foreign_keys:  # nothing exported may point at what an import rebuilds
             assert fk.column.table.name not in DERIVED_TABLES, (plan.name, fk.parent.name)

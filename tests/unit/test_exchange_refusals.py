@@ -100,6 +100,23 @@ def spoil(case: str, lines: list[str]) -> tuple[list[str], int, str]:
     if case == "tables out of order":
         late_user = edited(lines, users, lambda r: r["row"].update(id=999, name="late"))[users]
         return lines + [late_user], len(lines) + 1, "records come table by table"
+    if case == "integer past 64 bits":
+        spoiled = edited(lines, revision, lambda r: r["row"].update(size=2**64))
+        return spoiled, revision + 1, "revisions.size: expected a whole number from"
+    if case == "time past the year 9999 in UTC":
+        spoiled = edited(lines, revision, lambda r: r["row"].update(created_at="9999-12-31T23:59:59-12:00"))
+        return spoiled, revision + 1, "revisions.created_at: expected a time between the years 1 and 9999"
+    if case == "user name a form refuses":
+        spoiled = edited(lines, users, lambda r: r["row"].update(name="<script>"))
+        return spoiled, users + 1, "users: A user name has 2 to 40"
+    if case == "picture that is not one":
+        image = line_of(lines, "images")
+        spoiled = edited(lines, image, lambda r: r["row"].update(data="PHN2Zz48L3N2Zz4="))  # <svg></svg>
+        return spoiled, image + 1, "images: SVG pictures are not accepted"
+    if case == "picture with another id":
+        image = line_of(lines, "images")
+        spoiled = edited(lines, image, lambda r: r["row"].update(id="0" * 64))
+        return spoiled, image + 1, "images: the picture's id is"
     if case == "not a record":
         return lines[:users] + ["[1, 2, 3]"] + lines[users + 1 :], users + 1, "a record is"
     raise AssertionError(case)
@@ -123,6 +140,11 @@ CASES = [
     "blob text changed",
     "tables out of order",
     "not a record",
+    "integer past 64 bits",
+    "time past the year 9999 in UTC",
+    "user name a form refuses",
+    "picture that is not one",
+    "picture with another id",
 ]
 
 

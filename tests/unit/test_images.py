@@ -213,3 +213,17 @@ def test_only_the_wikis_own_pictures_are_shown_as_pictures():
         f"/media/{sha}.png?x=1",
     ):
         assert "<img" not in render_markdown(f"![a]({url})"), url
+
+
+def test_an_account_below_moderator_has_a_daily_upload_quota(session, author, recipe, monkeypatch):
+    from recipes.history import images
+
+    pictures = [picture_bytes("PNG", (n, n)) for n in (10, 11, 12)]
+    monkeypatch.setattr(images, "DAILY_UPLOAD_QUOTA_BYTES", len(pictures[0]) + len(pictures[1]))
+    for data in pictures[:2]:
+        upload_image(session, user=author, data=data, recipe_slug=recipe.slug)
+    with pytest.raises(TooLarge, match="in the last 24 hours"):
+        upload_image(session, user=author, data=pictures[2], recipe_slug=recipe.slug)
+    assert session.scalar(select(func.count()).select_from(Image)) == 2
+    moderator = accounts.create_user(session, "mo", "password123", role="moderator")
+    upload_image(session, user=moderator, data=pictures[2], recipe_slug=recipe.slug)

@@ -211,3 +211,22 @@ def test_proposals_are_listed_by_target_recipe_and_status(session, lea, editor, 
 def test_unknown_or_malformed_proposal_numbers(session, lea, number, error):
     with pytest.raises(error):
         proposals.get_proposal(session, number)
+
+
+def test_a_proposal_of_an_edit_awaiting_review_does_not_publish_it(session, lea, editor, render):
+    # Fork, edit the fork (the edit waits for review), propose: the pending text must not leak that way.
+    recipe = queries.get_recipe(session, "copy-party-brest")
+    body = text_of(session, "copy-party-brest").replace("Louer", "Réserver")
+    editing.save_edit(
+        session, "copy-party-brest", author=lea, body=body, base_revision=recipe.head_number, render=render,
+        review_policy="all",
+    )
+    proposal = propose(session, lea)
+    assert proposal.source_revision.status == "pending"
+    for stranger in (None, accounts.create_user(session, "sam", "password123", role="contributor")):
+        hidden = proposals.proposal_detail(session, proposal.id, stranger)
+        assert "Réserver" not in hidden.source_text and "distributions" in hidden.source_text
+        assert hidden.shown_revision.number == 2 and hidden.merge is None
+    for reviewer in (lea, editor):
+        whole = proposals.proposal_detail(session, proposal.id, reviewer)
+        assert "Réserver" in whole.source_text and whole.merge is not None

@@ -96,3 +96,15 @@ def test_only_moderators_protect_and_lifting_works(session, people, recipe):
         is None
     )
     assert allowed(people["contributor"], "edit", reload(session, recipe))
+
+
+def test_protection_covers_renaming(session, people, recipe, render):
+    from recipes.moderation.renaming import rename_recipe
+
+    protect_recipe(session, recipe.slug, moderator=people["moderator"], level="moderator", reason="cible")
+    with pytest.raises(Forbidden, match="protected"):
+        rename_recipe(session, recipe.slug, user=people["editor"], title="Vandalisée", render=render)
+    assert reload(session, recipe).slug == "cartopartie"
+    moderator = people["moderator"]
+    rename_recipe(session, "cartopartie", user=moderator, title="Cartopartie à Brest", render=render)
+    assert reload(session, recipe).title == "Cartopartie à Brest"

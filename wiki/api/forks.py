@@ -17,11 +17,13 @@ from recipes.lineage import forks, proposals, sync
 from recipes.lineage import tree as lineage
 from recipes.lineage.tree import LineageNode
 from recipes.models import Proposal, ProposalComment, Region, Revision
+from recipes.moderation import regions as region_moderation
 
+from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import error_response
 from ..markdown import render_markdown
-from ..security import limit_saves
+from ..security import limit_comments, limit_region_creation, limit_saves
 from .common import acting_user, checked_slug, whole_number
 from .recipes import created_answer, ops_between
 from .schemas.forks import (
@@ -120,6 +122,7 @@ def list_regions():
 
 
 @bp.post("/regions")
+@limit_region_creation
 @endpoint("lineage", {201: RegionAnswer}, body=RegionDraft, writes=True, conflicts=True)
 def create_region(body: RegionDraft):
     """Create a region; its slug comes from its name."""
@@ -134,6 +137,14 @@ def get_region(slug: str):
     found = lineage.region_recipes(get_session(), checked_slug(slug))
     items = [{**node_dict(node), "parent": node.parent_slug} for node in found.recipes]
     return jsonify({**region_dict(found.region), "recipes": items})
+
+
+@bp.delete("/regions/<slug>")
+@endpoint("lineage", {204: None}, writes=True)
+def delete_region(slug: str):
+    """Delete a region nothing uses (moderators)."""
+    region_moderation.delete_region(get_session(), checked_slug(slug), moderator=acting_user())
+    return "", 204
 
 
 @bp.post("/recipes/<slug>/forks")
@@ -255,11 +266,16 @@ def list_proposals(query: ProposalQuery):
 @endpoint("lineage", {200: ProposalDetail})
 def get_proposal(proposal_id: str):
     """Show a proposal with its diff (from its base to its source revision) and its comments."""
-    detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"))
+    detail = proposals.proposal_detail(
+        get_session(), whole_number(proposal_id, "proposal number"), current_domain_user()
+    )
     proposal = detail.proposal
+    # "to" is the proposed revision, or the newest reviewed one before it for those who may not see it
+    # (none: the base itself, and no change is shown).
+    shown = detail.shown_revision or proposal.base_revision
     diff = {
         "from": proposal.base_revision.number,
-        "to": proposal.source_revision.number,
+        "to": shown.number,
         "ops": ops_between(detail.base_text, detail.source_text),
     }
     mergeable = detail.merge.clean if detail.merge is not None else None
@@ -274,6 +290,7 @@ def get_proposal(proposal_id: str):
 
 
 @bp.post("/proposals/<proposal_id>/comments")
+@limit_comments
 @endpoint("lineage", {201: Comment}, body=CommentDraft, writes=True)
 def comment(proposal_id: str, body: CommentDraft):
     """Add a comment to a proposal's discussion."""

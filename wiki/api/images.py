@@ -13,6 +13,7 @@ from recipes import queries
 from recipes.history import images
 from recipes.history.images import MAX_IMAGE_BYTES, RecipePicture, UploadOutcome, media_path
 from recipes.models import Image
+from recipes.moderation import pictures as picture_moderation
 
 from ..db import get_session
 from ..security import limiter
@@ -75,6 +76,14 @@ def upload(form: ImageUpload):
     """Store a picture for a recipe that is being written and does not exist yet."""
     data = form.file.read(MAX_IMAGE_BYTES + 1)
     return _uploaded_answer(images.upload_image(get_session(), user=acting_user(), data=data))
+
+
+@bp.delete("/images/<name>")
+@endpoint("images", {204: None}, writes=True)
+def delete_picture(name: str):
+    """Delete a picture (its only uploader, or a moderator); ``name`` is its media name."""
+    picture_moderation.delete_picture(get_session(), name, user=acting_user())
+    return "", 204
 
 
 @bp.post("/recipes/<slug>/images")

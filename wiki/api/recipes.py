@@ -32,7 +32,7 @@ from ..db import get_session
 from ..licensing import credit_dict
 from ..markdown import mark_missing_links, render_markdown, wikilink_targets
 from ..metrics import count_merged_edit
-from ..security import limit_saves
+from ..security import PREVIEWS_LIMIT, limit_saves, limiter, writer_key
 from .common import acting_user, checked_slug, whole_number
 from .schemas.common import Diff
 from .schemas.recipes import (
@@ -243,6 +243,7 @@ def revert(slug: str, body: RevertRequest):
 
 
 @bp.post("/preview")
+@limiter.limit(PREVIEWS_LIMIT, key_func=writer_key, config_key="RATELIMIT_PREVIEWS")
 @endpoint("recipes", {200: Preview}, body=PreviewRequest, writes=True)
 def preview(body: PreviewRequest):
     """Render a text as the editor's live preview, with links to missing recipes marked."""

@@ -47,7 +47,7 @@ def written_in_place(path: str) -> Iterator[TextIO]:
 @click.option(
     "--with-passwords",
     is_flag=True,
-    help="Also write the password hashes and API token hashes (keep the file safe).",
+    help="Also write the password hashes (never API tokens; keep the file safe).",
 )
 @with_appcontext
 def export_command(file: str, with_passwords: bool) -> None:
@@ -61,13 +61,20 @@ def export_command(file: str, with_passwords: bool) -> None:
 
 @click.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--with-passwords",
+    is_flag=True,
+    help="Keep the file's password hashes (only for a file you made: they let its accounts log in).",
+)
 @with_appcontext
-def import_command(file) -> None:
+def import_command(file, with_passwords: bool) -> None:
     """Load an export FILE into this empty wiki, whole or not at all, then index it for search."""
     session = get_session()
     with progress_bar("Importing") as progress:
         report = run_domain_action(
-            lambda: import_wiki(session, file, render=render_markdown, progress=progress)
+            lambda: import_wiki(
+                session, file, render=render_markdown, progress=progress, with_passwords=with_passwords
+            )
         )
     click.echo(f"Imported {report.records} records ({_counted(report.counts)}).")
     try:

@@ -11,10 +11,10 @@ from flask import Blueprint, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from recipes.community.accounts import authenticate, create_user
+from recipes.community.accounts import authenticate, create_user, end_sessions
 from recipes.errors import Invalid
 
-from ..auth import LoginUser, safe_next
+from ..auth import LoginUser, current_domain_user, safe_next
 from ..db import get_session
 from ..security import limiter
 from .common import form_text
@@ -71,6 +71,9 @@ def logout_form():
 
 @bp.post("/logout")
 def logout():
-    """Log out and go to the home page."""
+    """Log out (every session of the account, copied cookies included) and go to the home page."""
+    user = current_domain_user()
+    if user is not None:
+        end_sessions(get_session(), user)
     logout_user()
     return redirect("/")

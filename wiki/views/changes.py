@@ -69,9 +69,13 @@ def follow_renamed_recipe(error: NotFound):
         target = renaming.redirect_target(get_session(), slug)
     if target is None:
         return error_response(error.code, error.message, error.details)
-    arguments = {**request.args.to_dict(flat=False), **request.view_args, "slug": target}
+    # The query string is copied as it came, never passed to url_for as arguments: "_external",
+    # "_anchor", "_scheme" or "_method" there would change the address or fail, even name another site.
+    location = url_for(request.endpoint, **{**request.view_args, "slug": target})
+    if request.query_string:
+        location += "?" + request.query_string.decode("latin-1")
     status = 301 if request.method in ("GET", "HEAD") and not request.path.startswith("/api/") else 308
-    return redirect(url_for(request.endpoint, **arguments), status)
+    return redirect(location, status)
 
 
 @bp.get("/changes")

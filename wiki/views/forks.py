@@ -32,7 +32,7 @@ from ..auth import current_domain_user, safe_next
 from ..db import get_session
 from ..errors import STATUS_BY_CODE
 from ..markdown import render_markdown
-from ..security import limit_saves
+from ..security import limit_comments, limit_region_creation, limit_saves
 from .common import form_text, load_recipe, revision_arg
 
 bp = Blueprint("forks", __name__)
@@ -98,6 +98,7 @@ def regions():
 
 
 @bp.post("/regions")
+@limit_region_creation
 def add_region():
     """Create a region, then go back where the form was (the fork form, usually)."""
     back = safe_next(form_text("next"), url_for(".regions"))
@@ -242,8 +243,8 @@ def proposal(proposal_id: str):
 
 
 def _proposal_page(proposal_id: str, *, error: str | None = None, typed: dict | None = None) -> str:
-    detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"))
     user = current_domain_user()
+    detail = proposals.proposal_detail(get_session(), whole_number(proposal_id, "proposal number"), user)
     return render_template(
         "forks/proposal.html",
         detail=detail,
@@ -258,6 +259,7 @@ def _proposal_page(proposal_id: str, *, error: str | None = None, typed: dict | 
 
 
 @bp.post("/proposals/<proposal_id>/comments")
+@limit_comments
 def comment(proposal_id: str):
     """Add a comment to a proposal's discussion."""
     body = form_text("body")

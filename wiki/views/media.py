@@ -1,16 +1,20 @@
 """Serving the wiki's pictures under /media/<sha-256>.<extension>, straight from the database.
 
-A picture's address names its content, so it never changes: browsers and proxies may keep it for a
-year without asking again. Each answer carries the stored type with ``nosniff`` and a sandboxing
-Content-Security-Policy, so that even opened directly it can only ever be shown as a picture.
+A picture's address names its content, so it never changes: browsers and proxies may keep a public
+one for a year without asking again. A picture waiting for review (``recipes.history.images.is_public``)
+is served only to its senders and reviewers, and kept by no shared cache. Each answer carries the
+stored type with ``nosniff`` and a sandboxing Content-Security-Policy, so that even opened directly
+it can only ever be shown as a picture.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
-from recipes.history.images import get_image
+from recipes.errors import NotFound
+from recipes.history.images import get_image, is_public, may_see_picture
 
+from ..auth import current_domain_user
 from ..db import get_session
 
 bp = Blueprint("media", __name__)
@@ -26,8 +30,13 @@ PICTURE_HEADERS = {
 
 @bp.get("/media/<name>")
 def picture(name: str):
-    """Serve a stored picture with its stored type."""
-    image = get_image(get_session(), name)
+    """Serve a stored picture with its stored type, if the asker may see it."""
+    session, policy = get_session(), current_app.config["REVIEW_POLICY"]
+    image = get_image(session, name)
+    if not may_see_picture(session, image, current_domain_user(), policy):
+        raise NotFound("There is no picture at this address.")
     response = Response(image.data, mimetype=image.content_type, headers=PICTURE_HEADERS)
+    if not is_public(session, image, policy):
+        response.headers["Cache-Control"] = "private, no-cache"
     response.set_etag(image.id)
     return response.make_conditional(request)
