@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.conftest import PASSWORD, csrf_token_of
+
 SLUG = "pain-au-levain"
 
 
@@ -161,6 +163,9 @@ def test_a_blocked_account_is_told_why_before_clicking_edit(client, login, recip
     assert (
         client.post("/api/v1/users/lea/block", json={"reason": "spam"}, headers=moderator).status_code == 200
     )
+    # The block ended the session: lea logs in again and reads the recipe.
+    again = {"username": "lea", "password": PASSWORD, "csrf_token": csrf_token_of(client)}
+    assert client.post("/login", data=again).status_code in (302, 303)
     html = client.get(f"/recipes/{SLUG}").get_data(as_text=True)
     assert ">Edit</a>" not in html
     assert re.search(
