@@ -18,6 +18,7 @@ Each case comes from its own seeded ``random.Random``, so a case is reproducible
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -192,19 +193,34 @@ def expected_merge(base: list[str], ours: list[Edit], theirs: list[Edit]) -> str
 
 def side_edits(rng: random.Random, base: list[str], near: list[Edit] | None) -> tuple[list[Edit], list[str]]:
     """One to three edits that do not touch each other; ``near``: aim at the lines of these edits."""
-    edits: list[Edit] = []
+    groups: list[list[Edit]] = []
     kinds: list[str] = []
     for _ in range(rng.randint(1, 3)):
         for _attempt in range(20):
             kind = rng.choice(EDIT_KINDS)
             made = _edit(rng, kind, base, near)
+            edits = [edit for group in groups for edit in group]
             if made and not any(touch(new, old, base) for new in made for old in edits):
-                edits += made
-                kinds.append(kind)
-                break
+                if _each_counts([*groups, made], base):
+                    groups.append(made)
+                    kinds.append(kind)
+                    break
+    edits = [edit for group in groups for edit in group]
     if near and rng.random() < 0.1:
         edits, kinds = list(near), ["same_edit"]
     return edits, kinds
+
+
+def _each_counts(groups: list[list[Edit]], base: list[str]) -> bool:
+    """Whether leaving out any of the edits changes the text: none undoes others (a blank line removed
+    here and added there, or a repeated line deleted and inserted, would say what the text cannot)."""
+    whole = render(applied(base, [edit for group in groups for edit in group]))
+    for kept in itertools.product((True, False), repeat=len(groups)):
+        if not all(kept):
+            rest = [edit for keep, group in zip(kept, groups, strict=True) if keep for edit in group]
+            if render(applied(base, rest)) == whole:
+                return False
+    return True
 
 
 def _lines(base: list[str]) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -24,6 +25,12 @@ from recipes.schema import upgrade_database
 POSTGRES_SERVER_URL = os.environ.get("LEVAIN_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_SERVER_URL else [])
+
+# Property tests: the same examples on every run by default ("ci"); HYPOTHESIS_PROFILE=thorough (or
+# --hypothesis-profile=thorough) tries thousands of new ones. Tests that set max_examples keep theirs.
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=100)
+settings.register_profile("thorough", deadline=None, max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_configure(config):

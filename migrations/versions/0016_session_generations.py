@@ -1,7 +1,7 @@
 """session generations: logging out, a new password or a block ends an account's sessions
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0013
 
 Every session cookie carries the account's generation; bumping it makes every copy of every cookie
 of that account worthless.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ Glossary:
   ``1,5 kg``, ``10:30``, ``12/05/2025``, ``1 000 €`` and ``180 °C`` are each one word. Two
   different changes to one word are a conflict, never a splice ("2,5" and "1,75" never give "2,75").
 - **line edit**: what a line diff of base against one side found, within the conflict: a
-  **modification** of one line into one line sharing at least a word with it, or a **replacement**
+  **modification** of one line into one line keeping most of its words, or a **replacement**
   of a range of base lines (possibly empty: an insertion) by other lines (possibly none: a deletion).
 - **refinement**: base with ours' line edits and theirs' line edits applied together. It exists only
   when no replacement of one side touches (overlaps or borders) a replacement of the other, none
@@ -98,8 +98,12 @@ def _classified(start: int, old: Sequence[str], new: Sequence[str]) -> list[_Lin
 
 
 def _same_line_edited(old: str, new: str) -> bool:
-    """Whether two lines have a word in common (a blank line shares none with any line)."""
-    return bool(_words(old) & _words(new))
+    """Whether two lines keep most of their words (a blank line shares none with any line).
+
+    A line rewritten is a replacement: merging its words with the other side's would be a guess, and
+    pairing lines that share only "de" and "la" would make every rewritten paragraph a word merge.
+    """
+    return _alike(old, new)
 
 
 def _alike(line: str, other: str) -> bool:

@@ -1,10 +1,12 @@
 """Proposals: a variant's local changes offered back to its parent recipe.
 
-A *proposal* freezes the variant's head (the *source revision*) and the parent revision its changes
-are relative to (the *base*: the last one the variant took in). The parent's editors review it as the
-diff from base to source, discuss it in *comments*, and either *accept* it (merged three-way into the
-parent: base, ours = the parent's head, theirs = the source; conflicts resolved by a person as in a
-sync) or *decline* it with a reason. A decided proposal stays decided.
+A *proposal* freezes the variant's head (the *source revision*) and the parent revision the variant
+last took in (the *base revision*); its changes are relative to the text both share (see ``bases``:
+that revision, or the variant's revision the parent last accepted, if that met later). The
+parent's editors review it as the diff from that text to the source, discuss it in *comments*, and
+either *accept* it (merged three-way into the parent: that text, ours = the parent's head, theirs =
+the source; conflicts resolved by a person as in a sync) or *decline* it with a reason. A decided
+proposal stays decided.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from recipes.history.merge import MergeResult, merge3
 from recipes.history.revisions import Renderer, append_revision, has_unreviewed_head, lock_recipe
 from recipes.journal.changes import record_change
 from recipes.licences.rules import check_flow
+from recipes.lineage.bases import proposal_base_text
 from recipes.lineage.sync import require_head, resolved_text
 from recipes.lineage.tree import upstream_status
 from recipes.models import Proposal, ProposalComment, Revision, User, utcnow
@@ -58,7 +61,14 @@ def create_proposal(session: Session, slug: str, *, author: User, summary: str) 
         status = upstream_status(session, slug)
         require(author, "propose", status.recipe)
         source = status.recipe.head_revision
-        if source.blob_id == status.base.blob_id:
+        base = proposal_base_text(
+            session,
+            variant_id=status.recipe.id,
+            parent_id=status.parent.id,
+            taken_in=status.base,
+            source=source,
+        )
+        if load_blob(session, source.blob_id).text == base:
             raise Invalid(f"{slug!r} has no local changes to propose: its text is its upstream's.")
         _refuse_duplicate(session, status.recipe.id, source)
         proposal = Proposal(
@@ -152,7 +162,7 @@ def proposal_detail(session: Session, proposal_id: object, viewer: User | None =
     )
     whole = shown is proposal.source_revision
     merge = _acceptance_merge(session, proposal) if proposal.status == "open" and whole else None
-    base_text = load_blob(session, proposal.base_revision.blob_id).text
+    base_text = _base_text(session, proposal)
     return ProposalDetail(
         proposal=proposal,
         base_text=base_text,
@@ -181,12 +191,24 @@ def _shown_source(session: Session, proposal: Proposal, viewer: User | None) -> 
 
 
 def _acceptance_merge(session: Session, proposal: Proposal) -> MergeResult:
-    """base: the parent revision the proposal started from; ours: the parent's head; theirs: the proposal."""
-    base, ours, theirs = (
+    """base: the text both already share; ours: the parent's head; theirs: the proposal."""
+    ours, theirs = (
         load_blob(session, revision.blob_id).text
-        for revision in (proposal.base_revision, proposal.target.head_revision, proposal.source_revision)
+        for revision in (proposal.target.head_revision, proposal.source_revision)
     )
-    return merge3(base, ours, theirs)
+    return merge3(_base_text(session, proposal), ours, theirs)
+
+
+def _base_text(session: Session, proposal: Proposal) -> str:
+    """The text the proposal's changes are relative to: what the parent and the variant share."""
+    return proposal_base_text(
+        session,
+        variant_id=proposal.source_id,
+        parent_id=proposal.target_id,
+        taken_in=proposal.base_revision,
+        source=proposal.source_revision,
+        proposal_id=proposal.id,
+    )
 
 
 def comment_on_proposal(session: Session, proposal_id: object, *, author: User, body: str) -> ProposalComment:

@@ -1,10 +1,11 @@
 """Sync from upstream: a variant takes in what changed in its parent since it last did.
 
-The merge is three-way: *base* is the last parent revision taken in (the fork point at first), *ours*
-the variant's head, *theirs* the parent revision being taken in (its head unless one is named).
-Changes that do not overlap are combined; overlapping ones are conflicts that a person resolves, one
-*resolution* (a text) per conflict, in order. The saved revision, of kind "sync", records the parent
-revision it took in, so the next sync starts from there.
+The merge is three-way: *base* is the text both already share (see ``bases``: the last parent
+revision taken in, the fork point at first, or the variant's revision the parent last accepted
+from it), *ours* the variant's head, *theirs* the parent revision being taken in (its head unless
+one is named). Changes that do not overlap are combined; overlapping ones are conflicts that a
+person resolves, one *resolution* (a text) per conflict, in order. The saved revision, of kind
+"sync", records the parent revision it took in, so the next sync starts from there.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from recipes.history.revisions import (
     review_status,
 )
 from recipes.licences.rules import check_flow
+from recipes.lineage.bases import sync_base_text
 from recipes.lineage.tree import UpstreamStatus, upstream_status
 from recipes.models import Revision, User
 from recipes.queries import get_revision
@@ -168,10 +170,11 @@ def _chosen_upstream(session: Session, status: UpstreamStatus, number: object) -
 
 
 def _texts(session: Session, status: UpstreamStatus, upstream: Revision) -> tuple[str, str, str]:
-    """base: the last parent revision taken in; ours: the variant's head; theirs: ``upstream``."""
-    revisions = (status.base, status.recipe.head_revision, upstream)
-    base, ours, theirs = (load_blob(session, revision.blob_id).text for revision in revisions)
-    return base, ours, theirs
+    """base: the text both already share; ours: the variant's head; theirs: ``upstream``."""
+    ours, theirs = (
+        load_blob(session, revision.blob_id).text for revision in (status.recipe.head_revision, upstream)
+    )
+    return sync_base_text(session, status, upstream), ours, theirs
 
 
 def _changes(session: Session, status: UpstreamStatus, upstream: Revision) -> list[Revision]:

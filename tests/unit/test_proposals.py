@@ -125,6 +125,57 @@ def test_after_acceptance_the_fork_syncs_cleanly(session, lea, editor, render):
     assert outcome.revision.blob_id == queries.get_recipe(session, "copy-party").head_revision.blob_id
 
 
+CREPES = "# Crêpes\n\n## Résumé\n\n\n- 250 g de farine\n"
+
+
+def crepes_forked_with_salt(session, lea, editor, render) -> Proposal:
+    """Crêpes forked by Léa, who adds salt and proposes it; upstream removes its summary meanwhile."""
+    editing.create_recipe(session, author=editor, title="Crêpes", body=CREPES, render=render)
+    forks.fork_recipe(session, "crepes", author=lea, region="brest", new_slug="crepes-brest", render=render)
+    edit(session, lea, render, "crepes-brest", "- 250 g", "- 1 pincée de sel\n- 250 g")
+    edit(session, editor, render, "crepes", "## Résumé\n\n", "")
+    return propose(session, lea, slug="crepes-brest", summary="Du sel")
+
+
+def test_after_acceptance_a_sync_takes_the_parents_text_without_taking_a_line_twice(
+    session, lea, editor, render
+):
+    proposal = crepes_forked_with_salt(session, lea, editor, render)
+    proposals.accept_proposal(session, proposal.id, author=editor, render=render)
+    parent_text = text_of(session, "crepes")
+    assert parent_text == "# Crêpes\n\n\n- 1 pincée de sel\n- 250 g de farine\n"
+    sync.sync(session, "crepes-brest", author=lea, base_revision=2, render=render)
+    assert text_of(session, "crepes-brest") == parent_text
+
+
+def test_a_second_proposal_offers_only_what_is_new_since_the_first_was_accepted(session, lea, editor, render):
+    proposal = crepes_forked_with_salt(session, lea, editor, render)
+    proposals.accept_proposal(session, proposal.id, author=editor, render=render)
+    with pytest.raises(Invalid):
+        propose(session, lea, slug="crepes-brest", summary="Encore du sel")
+    edit(session, lea, render, "crepes-brest", "- 250 g de farine", "- 250 g de farine de blé noir")
+    second = propose(session, lea, slug="crepes-brest", summary="Blé noir")
+    detail = proposals.proposal_detail(session, second.id)
+    assert detail.base_text == text_of(session, "crepes-brest").replace(" de blé noir", "")
+    proposals.accept_proposal(session, second.id, author=editor, render=render)
+    first = proposals.proposal_detail(session, proposal.id)
+    assert (first.base_text, first.source_text) == (
+        CREPES,
+        CREPES.replace("- 250", "- 1 pincée de sel\n- 250"),
+    )
+    assert text_of(session, "crepes") == "# Crêpes\n\n\n- 1 pincée de sel\n- 250 g de farine de blé noir\n"
+
+
+def test_syncs_and_proposals_in_turn_converge(session, lea, editor, render):
+    proposal = crepes_forked_with_salt(session, lea, editor, render)
+    sync.sync(session, "crepes-brest", author=lea, base_revision=2, render=render)
+    proposals.accept_proposal(session, proposal.id, author=editor, render=render)
+    edit(session, editor, render, "crepes", "# Crêpes", "# Crêpes de Plouarzel")
+    head = queries.get_recipe(session, "crepes-brest").head_number
+    sync.sync(session, "crepes-brest", author=lea, base_revision=head, render=render)
+    assert text_of(session, "crepes-brest") == text_of(session, "crepes")
+
+
 def test_conflicts_on_acceptance_are_resolved_like_a_sync(session, lea, editor, render):
     proposal = propose(session, lea)
     edit(session, editor, render, "copy-party", "des logiciels libres", "du logiciel libre")
