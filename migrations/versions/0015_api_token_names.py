@@ -1,7 +1,7 @@
 """API token names: a personal token carries the name its owner gave it, to tell tokens apart
 
 Revision ID: 0015
-Revises: 0013, 0016
+Revises: 0016
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "0015"
-down_revision = ("0013", "0016")  # joins the two heads main has now
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
