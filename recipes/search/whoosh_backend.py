@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.orm import Session
 import whoosh.util
+from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.query import And
 from whoosh.searching import Searcher

@@ -148,7 +148,8 @@ def test_bad_parameters_are_a_clear_400(client, parameters):
 
 def test_no_query_is_an_empty_result(client, recipes):
     assert search(client) == search(client, q="   ") == {
-        "total": 0, "page": 1, "pages": 0, "hits": [], "facets": {"region": {}, "tag": {}, "language": {}, "licence": {}},
+        "total": 0, "page": 1, "pages": 0, "hits": [],
+        "facets": {"region": {}, "tag": {}, "language": {}, "licence": {}},
         "suggestion": None, "relaxed": False, "left_out": [],
     }
 

@@ -27,6 +27,7 @@ EXPECTED = {
     "record_event": "CEMD",
     "change_any_event": "EMD",
     "delete_any_event": "MD",
+    "relicense": "MD",
     "see_deleted": "MD",
     "read_audit": "MD",
     "delete": "MD",
