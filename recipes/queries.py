@@ -10,14 +10,14 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Row, String, bindparam, func, select, union
+from sqlalchemy import Row, String, bindparam, func, or_, select, union
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
 from .blobs import BlobContent, load_blob
 from .errors import NotFound
-from .models import ImageUpload, Protection, Recipe, RecipeRedirect, RecipeTag, Region, Revision
+from .models import ImageUpload, Proposal, Protection, Recipe, RecipeRedirect, RecipeTag, Region, Revision
 
 MAX_PAGE_SIZE = 200
 
@@ -142,11 +142,19 @@ _TAGS_OF_RECIPE = (
     .scalar_subquery()
 )
 _UPLOADS_OF_RECIPE = select(func.count()).where(ImageUpload.recipe_id == Recipe.id).scalar_subquery()
+_OPEN_PROPOSALS = (
+    select(func.count())
+    .where(
+        Proposal.status == "open", or_(Proposal.source_id == Recipe.id, Proposal.target_id == Recipe.id)
+    )
+    .scalar_subquery()
+)
 _LINKS_THAT_LEAD = select(func.aggregate_strings(LIVE_SLUGS.subquery().c.slug, " ")).scalar_subquery()
 # Everything a reader's page of a recipe shows that can change while its address stays: the recipe's
-# own columns, the status of its head and published revisions, its parent, protection, tags and
-# uploads, and which of the recipes its wiki links name exist. Revisions, blobs, regions and user
-# names never change once written. Built once, as above.
+# own columns, the status of its head and published revisions, its parent (and the parent revision
+# readers see, which a variant may be behind), protection, tags, uploads, open proposals, and which of
+# the recipes its wiki links name exist. Revisions, blobs, regions and user names never change once
+# written. Built once, as above.
 PAGE_VERSION = (
     select(
         Recipe.id,
@@ -165,12 +173,14 @@ PAGE_VERSION = (
         _PARENT.title,
         _PARENT.region_id,
         _PARENT.deleted_at,
+        _PARENT.published_revision_id,
         _PARENT.licence,
         Protection.level,
         Protection.reason,
         Protection.expires_at.label("protection_expires_at"),
         _TAGS_OF_RECIPE.label("tags"),
         _UPLOADS_OF_RECIPE.label("uploads"),
+        _OPEN_PROPOSALS.label("open_proposals"),
         _LINKS_THAT_LEAD.label("links_that_lead"),
     )
     .outerjoin(_HEAD, _HEAD.id == Recipe.head_revision_id)

@@ -208,6 +208,25 @@ def wikilinks(md: mistune.Markdown) -> None:
     md.inline.register("wikilink", _WIKILINK_PATTERN, _parse_wikilink, before="link", start_chars="[")
 
 
+# The start of what follows a task's own words in its list item: a nested list or another paragraph.
+_AFTER_TASK_WORDS = re.compile(r"</?(?:p|ul|ol)\b")
+
+
+def _task_list_item(renderer: mistune.HTMLRenderer, text: str, checked: bool = False) -> str:
+    """A task of a task list, its read-only checkbox named by the task's words (a form control
+    without a name is announced as a bare "checkbox" by screen readers)."""
+    words = _plain_text(_AFTER_TASK_WORDS.split(text.removeprefix("<p>"), maxsplit=1)[0])
+    checkbox = (
+        f'<input class="task-list-item-checkbox" type="checkbox" disabled aria-label="{html.escape(words)}"'
+        + (" checked/>" if checked else "/>")
+    )
+    if text.startswith("<p>"):
+        text = text.replace("<p>", "<p>" + checkbox, 1)
+    else:
+        text = checkbox + text
+    return '<li class="task-list-item">' + text + "</li>\n"
+
+
 # --- The configured renderer ------------------------------------------------------------
 
 _MARKDOWN = mistune.create_markdown(
@@ -215,6 +234,7 @@ _MARKDOWN = mistune.create_markdown(
     renderer=LevainRenderer(),
     plugins=["table", "footnotes", "task_lists", "strikethrough", "url", "def_list", wikilinks],
 )
+_MARKDOWN.renderer.register("task_list_item", _task_list_item)  # in place of the plugin's own
 
 # Exactly what mistune and the plugins above produce; anything else is dropped (text kept).
 _ALLOWED_TAGS = set(
@@ -229,7 +249,7 @@ _ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "li": {"id"},
     "sup": {"id"},
-    "input": {"checked"},
+    "input": {"checked", "aria-label"},
     "code": {"class"},
     "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
@@ -318,7 +338,17 @@ def render_markdown(text: str) -> str:
     check_render_cost(text)
     rendered = _MARKDOWN(text)
     assert isinstance(rendered, str), "the HTML renderer returns a string"
-    return _CLEANER.clean(rendered)
+    return _with_scrolling_tables(_CLEANER.clean(rendered))
+
+
+def _with_scrolling_tables(clean_html: str) -> str:
+    """Each table in a box that scrolls sideways on a narrow screen, and that the keyboard can reach
+    to scroll it. After cleaning, a table's tags carry no attribute, and any other "<table>" is text,
+    escaped, so plain replacing finds exactly the tables."""
+    return clean_html.replace("<table>", TABLE_BOX_START + "<table>").replace("</table>", "</table></div>")
+
+
+TABLE_BOX_START = '<div class="table-scroll" tabindex="0">'
 
 
 # --- View time: reading the stored HTML -------------------------------------------------

@@ -112,17 +112,50 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password or "") else None
 
 
+# Enough for every script a person runs; a bound, so that a loop cannot fill the table.
+MAX_TOKENS = 50
+MAX_TOKEN_NAME = 100
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, name: str) -> str:
-    """Make a new personal API token for a user and return it (it is not stored in clear)."""
-    begin_write(session)
-    user = get_user(session, name)
+def issue_token(session: Session, name: str, label: object = "") -> str:
+    """Make a new personal API token for a user, named ``label``, and return it (it is not stored in
+    clear: this is the only time anyone sees it)."""
+    label = _clean_token_name(label)
     token = "lvn_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token)))
-    session.commit()
+    with write_transaction(session):
+        user = get_user(session, name)
+        held = session.scalar(select(func.count(ApiToken.id)).where(ApiToken.user_id == user.id))
+        if held >= MAX_TOKENS:
+            raise Invalid(
+                "An account has at most {count} tokens: revoke one first.", values={"count": MAX_TOKENS}
+            )
+        session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=label))
+    return token
+
+
+def _clean_token_name(label: object) -> str:
+    if not isinstance(label, str) or len(label.strip()) > MAX_TOKEN_NAME:
+        raise Invalid("A token's name has at most {count} characters.", values={"count": MAX_TOKEN_NAME})
+    return label.strip()
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """A user's tokens, newest first (their names and dates: the tokens themselves are not kept)."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    return list(session.scalars(query))
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's tokens: it opens nothing from now on. Another's token is not found."""
+    with write_transaction(session):
+        token = session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+        if token is None:
+            raise NotFound("You have no token {id}.", values={"id": token_id})
+        session.delete(token)
     return token
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from recipes.community.policy import allowed, require
@@ -216,6 +216,17 @@ def list_changes(
     more = len(rows) > size
     rows = rows[:size]
     return rows, (rows[-1].change.id if more else None)
+
+
+def unpatrolled_count(session: Session, viewer: User | None) -> int:
+    """How many changes this viewer may see that nobody has patrolled yet."""
+    query = (
+        select(func.count(Change.id))
+        .outerjoin(Revision, Revision.id == Change.revision_id)
+        .outerjoin(Recipe, Recipe.id == Change.recipe_id)
+        .where(visible_to(viewer), ~_PATROLLED)
+    )
+    return session.scalar(query) or 0
 
 
 def _filtered(query: Select, filters: ChangeFilters) -> Select:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from recipes import validation
@@ -134,6 +134,14 @@ def list_proposals(
         recipe_id = get_recipe(session, recipe).id
         query = query.where(or_(Proposal.source_id == recipe_id, Proposal.target_id == recipe_id))
     return list(session.scalars(query))
+
+
+def open_proposal_count(session: Session, recipe_id: int) -> int:
+    """How many open proposals a recipe sends to its parent or receives from its variants."""
+    query = select(func.count(Proposal.id)).where(
+        Proposal.status == "open", or_(Proposal.source_id == recipe_id, Proposal.target_id == recipe_id)
+    )
+    return session.scalar(query) or 0
 
 
 def get_proposal(session: Session, proposal_id: object) -> Proposal:

@@ -28,11 +28,23 @@ from recipes.history.revisions import (
 from recipes.journal.changes import record_change
 from recipes.models import Recipe, Revision, User
 from recipes.moderation.review import reject_rolled_back
+from recipes.queries import get_recipe
 from recipes.summaries import automatic
 
 # The most revisions one run may undo, and the most recipes a rollback everywhere touches.
 MAX_RUN = 500
 MAX_RECIPES = 200
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What rolling back a user's run on a recipe would do: the run (newest first) and the revision
+    whose text would come back."""
+
+    recipe: Recipe
+    user: User
+    run: list[Revision]
+    restored: Revision
 
 
 @dataclass(frozen=True)
@@ -48,13 +60,11 @@ def rollback_user(
 ) -> SaveOutcome:
     """Revert ``user_name``'s latest consecutive edits of recipe ``slug``."""
     require(moderator, "rollback")
-    if not isinstance(user_name, str) or not user_name.strip():
-        raise Invalid("Name the user whose edits to roll back.")
+    target = _named_user(session, user_name)
     summary = validation.clean_summary(summary)
     with write_transaction(session):
         recipe = recipe_for_writing(session, slug)
         require(moderator, "rollback", recipe)
-        target = get_user(session, user_name)
         run, restored = _run_at_head(session, recipe, target)
         body = load_blob(session, restored.blob_id).text
         revision = append_revision(
@@ -83,6 +93,46 @@ def rollback_user(
             summary=automatic("rollback_done", name=target.name, count=len(run)),
         )
     return SaveOutcome(recipe, revision)
+
+
+def plan_rollback(session: Session, slug: str, *, moderator: User, user_name: object) -> Plan:
+    """What ``rollback_user`` would do, without doing it: for the moderator to confirm."""
+    require(moderator, "rollback")
+    target = _named_user(session, user_name)
+    recipe = get_recipe(session, slug)
+    require(moderator, "rollback", recipe)
+    run, restored = _run_at_head(session, recipe, target)
+    return Plan(recipe, target, run, restored)
+
+
+def plan_everywhere(session: Session, user_name: object, *, moderator: User) -> list[Plan]:
+    """What ``rollback_everywhere`` would do, recipe by recipe; recipes it would skip are left out."""
+    require(moderator, "rollback")
+    target = _named_user(session, user_name)
+    plans = []
+    for recipe in session.scalars(_heads_by(target)):
+        try:
+            plans.append(Plan(recipe, target, *_run_at_head(session, recipe, target)))
+        except LevainError:
+            continue  # the rollback itself says why it skips it
+    return plans
+
+
+def _named_user(session: Session, user_name: object) -> User:
+    if not isinstance(user_name, str) or not user_name.strip():
+        raise Invalid("Name the user whose edits to roll back.")
+    return get_user(session, user_name)
+
+
+def _heads_by(target: User):
+    """The recipes whose newest revision is ``target``'s, most recently changed first."""
+    return (
+        select(Recipe)
+        .join(Revision, Revision.id == Recipe.head_revision_id)
+        .where(Revision.author_id == target.id)
+        .order_by(Recipe.updated_at.desc())
+        .limit(MAX_RECIPES)
+    )
 
 
 def _run_at_head(session: Session, recipe: Recipe, target: User) -> tuple[list[Revision], Revision]:
@@ -116,18 +166,8 @@ def rollback_everywhere(
 ) -> Everywhere:
     """Roll back ``user_name``'s latest edits of every recipe whose newest revision is theirs."""
     require(moderator, "rollback")
-    if not isinstance(user_name, str) or not user_name.strip():
-        raise Invalid("Name the user whose edits to roll back.")
-    target = get_user(session, user_name)
-    slugs = list(
-        session.scalars(
-            select(Recipe.slug)
-            .join(Revision, Revision.id == Recipe.head_revision_id)
-            .where(Revision.author_id == target.id)
-            .order_by(Recipe.updated_at.desc())
-            .limit(MAX_RECIPES)
-        )
-    )
+    target = _named_user(session, user_name)
+    slugs = [recipe.slug for recipe in session.scalars(_heads_by(target))]
     session.commit()  # end the read: each rollback is a write transaction of its own
     if not slugs:
         raise Invalid(

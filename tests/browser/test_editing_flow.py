@@ -70,7 +70,10 @@ def test_write_edit_compare_and_revert_a_recipe(page, console_errors):
     expect(page.locator("table.diff--side")).to_be_visible()
 
     page.goto("/recipes/copy-party-au-quartier/history")
-    page.locator("tr[data-number='1']").get_by_role("button", name="Revert to this").click()
+    page.locator("tr[data-number='1']").get_by_role("link", name="Revert to this").click()
+    # Nothing happens before the person has seen what going back changes, and confirmed it.
+    expect(page.locator("table.diff ins").first).to_have_text("multiprises")
+    page.click("#confirm-form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/recipes/copy-party-au-quartier$"))
     expect(page.locator(".prose p")).to_have_text("Des tables, des multiprises et du café.")
     expect(page.locator(".prose li")).to_have_count(0)

@@ -328,7 +328,7 @@ def test_the_roles_page_follows_the_policy_and_admins_change_roles(client, peopl
 def test_moderation_forms_in_the_browser(client, people, recipe, login):
     csrf = login("mod", role="moderator")
     page = client.get(f"/recipes/{SLUG}").get_data(as_text=True)
-    assert "protect-form" in page and "rollback-form" in page
+    assert "protect-form" in page and f"/recipes/{SLUG}/rollback?user=" in page
     past = client.post(
         f"/recipes/{SLUG}/protect",
         data={"csrf_token": csrf, "level": "editor", "reason": "r", "expires": "2001-01-01T10:00"},

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from recipes.community.accounts import get_user, user_for_token
+from recipes.community.accounts import get_user, list_tokens, user_for_token
 from recipes.community.regions import get_region
 from recipes.models import Change
 from recipes.queries import list_recipes
@@ -121,6 +121,14 @@ def test_user_token_prints_a_working_token_alone_on_one_line(levain, domain):
     assert result.exit_code == 0, result.output
     assert result.output.count("\n") == 1
     assert user_for_token(domain, result.output.strip()).name == "bot"
+
+
+def test_user_token_takes_a_label_its_owner_sees(levain, domain):
+    levain("user", "add", "bot", "--password", PASSWORD)
+    result = levain("user", "token", "bot", "--label", "import nocturne")
+    assert result.exit_code == 0, result.output
+    user = user_for_token(domain, result.output.strip())
+    assert [token.name for token in list_tokens(domain, user)] == ["import nocturne"]
 
 
 def test_user_token_of_an_unknown_user(levain):

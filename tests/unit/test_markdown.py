@@ -143,6 +143,12 @@ def test_task_lists_are_disabled_checkboxes() -> None:
     assert rendered.count('<li class="task-list-item">') == 2
 
 
+def test_a_task_checkbox_is_named_by_the_task_words_alone() -> None:
+    rendered = render_markdown('- [ ] des **boîtes** "kraft"\n  - [x] en carton\n\n- [ ] un <b>tampon</b>\n')
+    names = re.findall(r'aria-label="([^"]*)"', rendered)
+    assert names == ["des boîtes &quot;kraft&quot;", "en carton", "un &lt;b&gt;tampon&lt;/b&gt;"]
+
+
 def test_footnotes() -> None:
     rendered = render_markdown("Levain[^chef] actif.\n\n[^chef]: Ou « chef ».\n")
     assert '<sup class="footnote-ref" id="fnref-1"><a href="#fn-1"' in rendered
@@ -490,3 +496,10 @@ def test_the_module_does_not_import_flask() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert "flask" not in imported and "wiki" not in imported
+
+
+def test_a_table_scrolls_in_a_box_the_keyboard_reaches() -> None:
+    rendered = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\nPas de <table> ici.\n")
+    assert rendered.startswith('<div class="table-scroll" tabindex="0"><table>')
+    assert rendered.count("<div") == 1 and "</table></div>" in rendered
+    assert "Pas de &lt;table&gt; ici." in rendered

@@ -54,10 +54,11 @@ def user_role(name: str, role: str) -> None:
 
 @user_group.command("token")
 @click.argument("name")
+@click.option("--label", default="", help="What the token is for, shown in the account settings.")
 @with_appcontext
-def user_token(name: str) -> None:
+def user_token(name: str, label: str) -> None:
     """Print a new personal API token for an account, alone on one line."""
-    click.echo(run_domain_action(lambda: accounts.issue_token(get_session(), name)))
+    click.echo(run_domain_action(lambda: accounts.issue_token(get_session(), name, label)))
 
 
 @click.group("region")

@@ -4,9 +4,36 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, changes, events, feeds, forks, media, moderation, pages, recipes, search, watchlist
+from . import (
+    account,
+    auth,
+    changes,
+    events,
+    feeds,
+    forks,
+    media,
+    moderation,
+    pages,
+    recipes,
+    search,
+    watchlist,
+)
 
 
 def init_app(app: Flask) -> None:
-    for module in (auth, recipes, forks, search, pages, media, changes, watchlist, feeds, moderation, events):
+    areas = (
+        auth,
+        account,
+        recipes,
+        forks,
+        search,
+        pages,
+        media,
+        changes,
+        watchlist,
+        feeds,
+        moderation,
+        events,
+    )
+    for module in areas:
         app.register_blueprint(module.bp)

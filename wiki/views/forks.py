@@ -112,6 +112,16 @@ def add_region():
     return redirect(back, 303)
 
 
+def variant_notes(recipe) -> dict:
+    """What a recipe's page says of its relatives: how far behind its upstream it is, open proposals."""
+    session = get_session()
+    has_upstream = recipe.parent is not None and recipe.parent.deleted_at is None
+    return {
+        "upstream": lineage.upstream_status(session, recipe.slug) if has_upstream else None,
+        "open_proposals": proposals.open_proposal_count(session, recipe.id),
+    }
+
+
 @bp.get("/regions/<slug>")
 def region(slug: str):
     """Show a region's recipes: origins and variants, each with how far behind its upstream it is."""

@@ -7,17 +7,19 @@ force and the moderators' forms.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from recipes import queries
 from recipes.community.accounts import get_user
-from recipes.community.policy import MINIMUM_ROLE, allowed, require, role_rank
+from recipes.community.policy import MINIMUM_ROLE, allowed, refusal, require, role_rank
 from recipes.community.visibility import can_see_revision
 from recipes.errors import LevainError
 from recipes.history.diffing import diff_rows, hunks
+from recipes.lineage.proposals import list_proposals
 from recipes.models import ROLES, Recipe, Revision
 from recipes.moderation import blocks, protection, review, rollback
+from recipes.moderation.workload import workload
 
 from ..api.common import checked_name, checked_slug, whole_number
 from ..auth import current_domain_user
@@ -30,6 +32,7 @@ from .common import form_text, load_recipe
 bp = Blueprint("moderation", __name__)
 
 QUEUE_PAGE_SIZE = 100
+DESK_PROPOSALS_SHOWN = 20
 # The fields of the protect and block forms, shown again as typed when the action is refused.
 PROTECT_FIELDS = ("level", "expires", "reason")
 BLOCK_FIELDS = ("expires", "reason")
@@ -48,7 +51,14 @@ def recipe_notices(recipe: Recipe, shown: Revision) -> dict:
         "can_protect": allowed(viewer, "protect", recipe),
         "can_rollback": allowed(viewer, "rollback", recipe),
         "head_author": head.author.name,
+        "edit_refusal": _refusal_shown(viewer, recipe),
     }
+
+
+def _refusal_shown(viewer, recipe: Recipe) -> str | None:
+    """Why a logged-in person may not edit the recipe (blocked, protected), said before they try."""
+    error = refusal(viewer, "edit", recipe) if viewer is not None else None
+    return error_message(error) if error is not None else None
 
 
 def history_notes(revisions: list[Revision]) -> dict:
@@ -58,6 +68,32 @@ def history_notes(revisions: list[Revision]) -> dict:
         "visible": {revision.id for revision in revisions if can_see_revision(viewer, revision)},
         "reviews": review.reviews_of(get_session(), revisions),
     }
+
+
+@bp.app_context_processor
+def moderation_menu() -> dict:
+    """The menu entry of those who moderate: how much awaits them, counted only on their pages."""
+    viewer = current_domain_user()
+    if not allowed(viewer, "patrol"):
+        return {"moderation_workload": None}
+    return {"moderation_workload": workload(get_session(), viewer)}
+
+
+@bp.get("/moderation")
+def desk():
+    """Show moderators what awaits them (edits to review, changes to patrol, proposals) and their tools."""
+    viewer = current_domain_user()
+    require(viewer, "patrol")
+    work = workload(get_session(), viewer)
+    return render_template(
+        "moderation/desk.html",
+        work=work,
+        proposals=list_proposals(get_session(), status="open", limit=DESK_PROPOSALS_SHOWN)
+        if work.open_proposals
+        else [],
+        can_read_audit=allowed(viewer, "read_audit"),
+        can_block=allowed(viewer, "block"),
+    )
 
 
 @bp.get("/review")
@@ -170,6 +206,23 @@ def protect(slug: str):
     return redirect(url_for("recipes.show", slug=recipe.slug), 303)
 
 
+@bp.get("/recipes/<slug>/rollback")
+def confirm_rollback_recipe(slug: str):
+    """Show what rolling back a user's latest edits of the recipe would undo, with the button that does it."""
+    session = get_session()
+    plan = rollback.plan_rollback(
+        session, checked_slug(slug), moderator=current_domain_user(), user_name=request.args.get("user", "")
+    )
+    return render_template("moderation/rollback.html", plan=plan, hunks=_undone(session, plan))
+
+
+def _undone(session, plan: rollback.Plan) -> list:
+    """The difference from the recipe's text now to the text a rollback brings back."""
+    now = queries.revision_content(session, plan.run[0]).text
+    restored = queries.revision_content(session, plan.restored).text
+    return hunks(diff_rows(now, restored, timeout=current_app.config["DIFF_TIMEOUT"]))
+
+
 @bp.post("/recipes/<slug>/rollback")
 def rollback_recipe(slug: str):
     """Revert a user's latest consecutive edits of the recipe."""
@@ -232,6 +285,13 @@ def unblock(name: str):
     )
     flash(_("%(name)s is no longer blocked.", name=user.name))
     return redirect(url_for(".user_page", name=user.name), 303)
+
+
+@bp.get("/users/<name>/rollback")
+def confirm_rollback_user(name: str):
+    """List the recipes whose latest edits by this account a rollback everywhere would undo."""
+    plans = rollback.plan_everywhere(get_session(), checked_name(name), moderator=current_domain_user())
+    return render_template("moderation/rollback_everywhere.html", name=name, plans=plans)
 
 
 @bp.post("/users/<name>/rollback")

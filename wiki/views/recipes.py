@@ -29,6 +29,7 @@ from recipes.history.diffing import diff_rows, hunks
 from recipes.licences.attribution import attribution
 from recipes.models import LANGUAGES, Recipe, utcnow
 from recipes.search import discovery
+from recipes.slugs import slugify
 from recipes.starter import STARTERS, starter_text
 
 from .. import page_cache
@@ -51,6 +52,7 @@ from .common import (
     template_globals,
     with_missing_marked,
 )
+from .forks import variant_notes
 from .moderation import history_notes, recipe_notices
 
 bp = Blueprint("recipes", __name__)
@@ -106,6 +108,7 @@ def show(slug: str):
         "contents": contents,
         "pictures": pictures,
         **recipe_notices(recipe, revision),
+        **variant_notes(recipe),
     }
     if reader is None:
         return render_template("recipes/show.html", **context)
@@ -132,6 +135,14 @@ def _editor_page(form: dict, recipe: Recipe | None = None, **context) -> str:
         offered_licences=current_app.config["LICENCES"],
         **context,
     )
+
+
+def _recipe_titled(title: str) -> Recipe | None:
+    """The live recipe a new one with this title would duplicate (same slug), if there is one."""
+    slug = slugify(title)
+    if not slug or not queries.existing_slugs(get_session(), {slug}):
+        return None
+    return load_recipe(slug)
 
 
 def _lesson(recipe: Recipe):
@@ -191,6 +202,9 @@ def new():
         }
         return _editor_page(form)
     form = _submitted_form()
+    existing = None if request.form.get("duplicate") else _recipe_titled(form["title"])
+    if existing is not None:
+        return _editor_page(form, existing_recipe=existing), 409
     try:
         outcome = editing.create_recipe(
             get_session(),
@@ -336,5 +350,21 @@ def revert(slug: str):
 
 @bp.get("/recipes/<slug>/revert")
 def revert_page(slug: str):
-    """Reverting is a POST: an address followed here (after logging in) leads to the history."""
-    return redirect(url_for(".history", slug=slug))
+    """Show what going back to ``?revision=N`` would change, with the button that does it; without a
+    revision (an address followed here after logging in), the history."""
+    number = revision_arg("revision", "revision to go back to")
+    if number is None:
+        return redirect(url_for(".history", slug=slug))
+    recipe = load_recipe(slug)
+    viewer = current_domain_user()
+    require(viewer, "revert", recipe)
+    session = get_session()
+    target = queries.get_revision(session, recipe, number)
+    head = latest_visible(viewer, recipe)
+    require_visible(viewer, target)
+    rows = diff_rows(
+        queries.revision_content(session, head).text,
+        queries.revision_content(session, target).text,
+        timeout=current_app.config["DIFF_TIMEOUT"],
+    )
+    return render_template("recipes/revert.html", recipe=recipe, head=head, target=target, hunks=hunks(rows))

@@ -1,15 +1,15 @@
 """Automatic summaries stored as what happened: a kind and its values, shown in the reader's language
 
-Revision ID: 0014
-Revises: 0016
+Revision ID: 0015
+Revises: 0014
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0014"
-down_revision = "0016"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

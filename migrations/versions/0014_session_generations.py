@@ -1,6 +1,6 @@
 """session generations: logging out, a new password or a block ends an account's sessions
 
-Revision ID: 0016
+Revision ID: 0014
 Revises: 0013
 
 Every session cookie carries the account's generation; bumping it makes every copy of every cookie
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0016"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
