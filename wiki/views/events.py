@@ -14,7 +14,14 @@ from recipes.community.policy import allowed, require
 from recipes.community.regions import list_regions
 from recipes.errors import LevainError
 from recipes.events import finding, formats
-from recipes.events.recording import approve_event, change_event, delete_event, get_event, record_event
+from recipes.events.recording import (
+    CHANGEABLE,
+    approve_event,
+    change_event,
+    delete_event,
+    get_event,
+    record_event,
+)
 from recipes.events.series import get_series, list_series
 from recipes.models import utcnow
 
@@ -28,19 +35,8 @@ from .common import form_text, load_recipe
 
 bp = Blueprint("events", __name__)
 
-EVENT_FIELDS = (
-    "title",
-    "starts_at",
-    "ends_at",
-    "place",
-    "latitude",
-    "longitude",
-    "region",
-    "series",
-    "participants",
-    "url",
-    "revision",
-)
+# What the "We did it" form sends; the account of how it went is written afterwards.
+EVENT_FIELDS = tuple(field for field in CHANGEABLE if field != "report")
 AGENDA_SIZE = 100
 
 
