@@ -221,3 +221,38 @@ def test_an_automatic_summary_is_stored_as_what_happened_and_read_in_each_langua
     assert "Back to revision 2" in english and "Retour à la révision 2" in french
     api = client.get("/api/v1/recipes/copy-party/revisions").get_json()["items"]
     assert "Back to revision 2" in [item["summary"] for item in api]
+
+
+def test_form_refusals_are_written_in_the_readers_language(client, login, wiki):
+    """A refused form shows the domain's sentence in French to a French reader, filled in."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    token = login("mila", role="editor")
+    refusals = {
+        "a title without a letter": (
+            "/recipes/new",
+            {"title": "!!!", "body": "Une fête.\n"},
+            "Un titre a besoin d'au moins une lettre ou un chiffre.",
+        ),
+        "a fork under an unknown licence": (
+            "/recipes/copy-party/fork",
+            {"region": "brest", "title": "Copy party au port", "slug": "", "licence": "WTFPL"},
+            "La licence doit être l’une de celles-ci",
+        ),
+        "an event on no date": (
+            "/recipes/copy-party/events",
+            {"starts_at": "demain", "place": "Brest"},
+            "ni une date (2026-05-14) ni une date et une heure",
+        ),
+    }
+    for what, (path, fields, french) in refusals.items():
+        response = client.post(path, data={**fields, "csrf_token": token})
+        text = visible_text(response.get_data(as_text=True))
+        assert response.status_code in (400, 409, 422), (what, response.status_code)
+        assert french in text, f"{what}: …{text[:1500]}"
+        assert_in_language(response, "fr", what)
+    client.post("/logout", data={"csrf_token": token})
+    response = client.post(
+        "/register",
+        data={"username": "modo", "password": "Long-enough-1", "csrf_token": csrf_token_of(client, "/register")},
+    )
+    assert "Le nom « modo » est déjà pris." in visible_text(response.get_data(as_text=True))

@@ -29,6 +29,7 @@ from ..api.common import checked_slug, whole_number
 from ..auth import current_domain_user
 from ..db import get_session
 from ..errors import STATUS_BY_CODE
+from ..labels import error_message
 from ..markdown import render_markdown
 from ..security import limit_saves
 from .common import form_text, load_recipe
@@ -81,7 +82,7 @@ def recipe_events(slug: str):
                 review_policy=current_app.config["REVIEW_POLICY"],
             )
         except LevainError as refused:
-            error, status = refused.message, STATUS_BY_CODE.get(refused.code, 400)
+            error, status = error_message(refused), STATUS_BY_CODE.get(refused.code, 400)
         else:
             if event.status == "pending":
                 flash(_("Your event was recorded; it will be shown once a moderator has reviewed it."))
@@ -143,7 +144,7 @@ def edit(event_id: str):
             "events/edit.html",
             event=get_event(session, event.id, viewer),
             form=form,
-            error=refused.message,
+            error=error_message(refused),
             **_form_choices(),
         )
         return page, STATUS_BY_CODE.get(refused.code, 400)
