@@ -48,6 +48,7 @@ SUMMARY_TEMPLATES = {
     "mediawiki_overlap": N_("From {site}: edits that overlap those made here"),
     "mediawiki_merge": N_("From {site}: {count} revision(s) to merge"),
     "patrol": N_("Change {id} ({type}) checked"),
+    "delete_region": N_("Region {name} ({slug}) deleted"),
 }
 # The values that hold a stored word, and of which kind (see ``recipes.errors.Label``).
 LABELLED_VALUES = {"role": "role", "previous": "role", "type": "change"}

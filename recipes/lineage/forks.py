@@ -18,7 +18,7 @@ from recipes.blobs import load_blob
 from recipes.community.policy import require
 from recipes.community.regions import create_region
 from recipes.database import write_transaction
-from recipes.errors import Invalid, NotFound
+from recipes.errors import N_, Invalid, Label, NotFound
 from recipes.history.editing import region_by_slug, unique_slug
 from recipes.history.revisions import Renderer, SaveOutcome, append_revision
 from recipes.licences.rules import fork_licence
@@ -26,6 +26,10 @@ from recipes.models import Recipe, RecipeTag, Region, Revision, User
 from recipes.queries import get_recipe, get_revision
 from recipes.slugs import MAX_SLUG_LENGTH, refuse_reserved, slugify
 from recipes.summaries import automatic
+
+# The two recipes /compare is given (``?a=`` and ``?b=``), as its form names them for a person.
+COMPARED = {"a": N_("recipe to compare from (a)"), "b": N_("recipe to compare with (b)")}
+COMPARED_REVISION = {"a": N_("revision to compare from (a)"), "b": N_("revision to compare with (b)")}
 
 
 def fork_recipe(
@@ -149,16 +153,17 @@ class Comparison:
 
 def parse_revision_spec(spec: object, what: str) -> tuple[str, int | None]:
     """Split ``slug`` or ``slug@n`` (as ``?a=`` and ``?b=`` give it) into a slug and a revision number."""
+    side = Label("phrase", COMPARED[what])
     if not isinstance(spec, str) or not spec.strip() or not spec.isprintable():
         raise Invalid(
-            "Name the recipe to compare as {what}=slug or {what}=slug@revision.", values={"what": what}
+            "Name the {side} as {what}=slug or {what}=slug@revision.", values={"side": side, "what": what}
         )
     slug, at, number = spec.strip().partition("@")
     if len(slug) > MAX_SLUG_LENGTH:
         raise Invalid(
-            "{what}: {value!r}… is not a recipe address.", values={"what": what, "value": slug[:20]}
+            "The {side}, {value!r}…, is not a recipe address.", values={"side": side, "value": slug[:20]}
         )
-    return slug, validation.clean_revision_number(number, f"revision of {what}") if at else None
+    return slug, validation.clean_revision_number(number, COMPARED_REVISION[what]) if at else None
 
 
 def compare(session: Session, old_spec: str, new_spec: str) -> Comparison:

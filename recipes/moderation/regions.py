@@ -15,6 +15,7 @@ from recipes.database import write_transaction
 from recipes.errors import Invalid
 from recipes.journal.audit import record_audit
 from recipes.models import Base, Region, User, Watch
+from recipes.summaries import automatic
 
 AUDIT_ACTION = "delete_region"
 
@@ -30,7 +31,12 @@ def delete_region(session: Session, slug: str, *, moderator: User) -> None:
                 values={"slug": slug},
             )
         session.execute(delete(Watch).where(Watch.region_id == region.id))
-        record_audit(session, action=AUDIT_ACTION, actor=moderator, summary=f"{region.name} ({region.slug})")
+        record_audit(
+            session,
+            action=AUDIT_ACTION,
+            actor=moderator,
+            summary=automatic("delete_region", name=region.name, slug=region.slug),
+        )
         session.delete(region)
 
 

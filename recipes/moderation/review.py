@@ -23,7 +23,7 @@ from recipes import validation
 from recipes.blobs import load_blob
 from recipes.community.policy import require
 from recipes.database import write_transaction
-from recipes.errors import EditConflict, Forbidden, Invalid, Label, MergeConflict
+from recipes.errors import N_, EditConflict, Forbidden, Invalid, Label, MergeConflict
 from recipes.history.merge import merge3
 from recipes.history.revisions import Renderer, append_revision, recipe_for_writing
 from recipes.journal.changes import record_change
@@ -106,7 +106,7 @@ def approve_revision(
                 head_revision=recipe.head_number,
             )
         chain = _chain(session, recipe, published_number, number)
-        _refuse_own(reviewer, [r for r in chain if r.status == "pending"], "approve")
+        _refuse_own(reviewer, [r for r in chain if r.status == "pending"], N_("approve"))
         tainted = _tainted(session, recipe, chain, number)
         for earlier in chain:
             if earlier.status == "pending":
@@ -157,7 +157,7 @@ def reject_revision(
     reason = clean_reason(reason)
     with write_transaction(session):
         recipe, revision = _pending_revision(session, slug, number, reviewer)
-        _refuse_own(reviewer, [revision], "reject")
+        _refuse_own(reviewer, [revision], N_("reject"))
         undo = _take_out(session, recipe, revision, reviewer, render)
         _decide(session, revision, reviewer, "rejected", reason, undo)
         record_change(
@@ -198,11 +198,12 @@ def _pending_revision(session: Session, slug: str, number: int, reviewer: User) 
 
 
 def _refuse_own(reviewer: User, revisions: list[Revision], verb: str) -> None:
+    """Refuse a moderator their own pending edit; ``verb`` is marked with ``N_`` (the reader's word)."""
     own = [r.number for r in revisions if r.author_id == reviewer.id]
     if own:
         raise Forbidden(
             "You may not {verb} your own edit (revision {value}); another moderator reviews it.",
-            values={"verb": verb, "value": own[0]},
+            values={"verb": Label("phrase", verb), "value": own[0]},
         )
 
 

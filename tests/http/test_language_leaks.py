@@ -253,6 +253,32 @@ def test_form_refusals_are_written_in_the_readers_language(client, login, wiki):
     client.post("/logout", data={"csrf_token": token})
     response = client.post(
         "/register",
-        data={"username": "modo", "password": "Long-enough-1", "csrf_token": csrf_token_of(client, "/register")},
+        data={
+            "username": "modo",
+            "password": "Long-enough-1",
+            "csrf_token": csrf_token_of(client, "/register"),
+        },
     )
     assert "Le nom « modo » est déjà pris." in visible_text(response.get_data(as_text=True))
+
+
+def test_compare_errors_name_the_fields_as_the_form_does(client, wiki):
+    french = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+    missing = client.get("/compare?a=copy-party", environ_base=french)
+    assert missing.status_code == 400
+    text = visible_text(missing.get_data(as_text=True))
+    assert "Indiquez la recette d’arrivée de la comparaison (b)" in text
+    bad_number = client.get("/compare?a=copy-party@x&b=copy-party", environ_base=french)
+    assert bad_number.status_code == 400
+    assert "révision de départ de la comparaison (a)" in visible_text(bad_number.get_data(as_text=True))
+
+
+def test_a_region_deletion_is_logged_as_what_happened(client, login, wiki):
+    headers = {"Authorization": f"Bearer {wiki['modo']}"}
+    assert client.post("/api/v1/regions", json={"name": "Quimper"}, headers=headers).status_code == 201
+    assert client.delete("/api/v1/regions/quimper", headers=headers).status_code in (200, 204)
+    login("mila", role="moderator")
+    english = visible_text(client.get("/audit").get_data(as_text=True))
+    french = visible_text(client.get("/audit", headers={"Accept-Language": "fr"}).get_data(as_text=True))
+    assert "Region Quimper (quimper) deleted" in english
+    assert "Territoire Quimper (quimper) supprimé" in french

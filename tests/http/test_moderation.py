@@ -138,11 +138,14 @@ def test_moderators_never_review_their_own_edits(client, people, recipe):
     assert own.status_code == 202  # on top of a pending edit, it waits too
     refused = client.post(f"/api/v1/recipes/{SLUG}/revisions/3/approve", headers=people["moderator"])
     assert error_of(refused) == (403, "forbidden")
-    assert "your own edit" in refused.get_json()["error"]["message"]
+    assert "You may not approve your own edit" in refused.get_json()["error"]["message"]
     refused = client.post(
-        f"/api/v1/recipes/{SLUG}/revisions/3/reject", json={"reason": "non"}, headers=people["moderator"]
+        f"/api/v1/recipes/{SLUG}/revisions/3/reject",
+        json={"reason": "non"},
+        headers={**people["moderator"], "Accept-Language": "fr"},
     )
     assert error_of(refused) == (403, "forbidden")
+    assert "Vous ne pouvez pas rejeter votre propre modification" in refused.get_json()["error"]["message"]
     assert (
         client.post(f"/api/v1/recipes/{SLUG}/revisions/3/approve", headers=people["moderator2"]).status_code
         == 200
