@@ -19,7 +19,7 @@ from recipes.exchange.plan import (
     export_plan,
 )
 from recipes.exchange.records import ImportRefused
-from recipes.models import Blob, Recipe, Revision, SearchOutbox, User
+from recipes.models import AuditEntry, Blob, Change, Recipe, Revision, SearchOutbox, User
 from tests.conftest import POSTGRES_SERVER_URL
 from tests.unit.exchange_wiki import PASSWORD, Databases, build_wiki, export_text
 
@@ -180,3 +180,21 @@ def test_licences_travel_with_the_export(session, databases, render):
     target = databases.session(databases.empty())
     import_text(target, text, render)
     assert target.scalar(select(Recipe.licence).where(Recipe.slug == "grainotheque")) == "CC0-1.0"
+
+
+def test_automatic_summaries_travel_as_what_happened(session, exported, databases, render):
+    """An automatic summary keeps its kind and values: the imported wiki reads it in each language."""
+
+    def automatic_summaries(db):
+        return sorted(
+            (row.summary_kind, json.dumps(row.summary_values, sort_keys=True), row.summary)
+            for model in (Revision, Change, AuditEntry)
+            for row in db.scalars(select(model).where(model.summary_kind.is_not(None)))
+        )
+
+    before = automatic_summaries(session)
+    assert {"create", "block", "protect"} <= {kind for kind, _, _ in before}
+    session.close()
+    target = databases.session(databases.empty())
+    import_text(target, exported, render, with_passwords=True)
+    assert automatic_summaries(target) == before
