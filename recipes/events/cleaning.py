@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime, time
 
-from recipes.errors import Invalid
+from recipes.errors import N_, Invalid, Label
 from recipes.validation import one_line
 
 MAX_PLACE_LENGTH = 200
@@ -32,13 +32,14 @@ def moment(value: object, what: str) -> tuple[datetime, bool]:
     else:
         raise Invalid(
             "The {what} must be a date (2026-05-14) or a date and time with a timezone.",
-            values={"what": what},
+            values={"what": Label("phrase", what)},
         )
     if not isinstance(parsed, datetime):
         return datetime.combine(parsed, time(), tzinfo=UTC), True
     if parsed.tzinfo is None:
         raise Invalid(
-            "The {what} needs a timezone, such as 2026-05-14T18:30:00+02:00.", values={"what": what}
+            "The {what} needs a timezone, such as 2026-05-14T18:30:00+02:00.",
+            values={"what": Label("phrase", what)},
         )
     return parsed.astimezone(UTC), False
 
@@ -49,7 +50,7 @@ def _parse_iso(text: str, what: str) -> date | datetime:
     except ValueError as error:
         raise Invalid(
             "The {what} {text!r} is not a date (2026-05-14) or a date and time with a timezone.",
-            values={"what": what, "text": text},
+            values={"what": Label("phrase", what), "text": text},
         ) from error
 
 
@@ -57,7 +58,9 @@ def day(value: object, what: str) -> date:
     """A calendar day, from a date or its ISO text."""
     when, whole_day = moment(value, what)
     if not whole_day:
-        raise Invalid("The {what} must be a date, such as 2026-05-14.", values={"what": what})
+        raise Invalid(
+            "The {what} must be a date, such as 2026-05-14.", values={"what": Label("phrase", what)}
+        )
     return when.date()
 
 
@@ -71,18 +74,18 @@ def coordinate(value: object, what: str, limit: float) -> float | None:
         except ValueError:
             pass
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise Invalid("The {what} must be a number of degrees.", values={"what": what})
+        raise Invalid("The {what} must be a number of degrees.", values={"what": Label("phrase", what)})
     if not -limit <= value <= limit:
         raise Invalid(
             "The {what} must be between -{limit} and {limit} degrees.",
-            values={"what": what, "limit": int(limit)},
+            values={"what": Label("phrase", what), "limit": int(limit)},
         )
     return float(value)
 
 
 def point(latitude: object, longitude: object) -> tuple[float | None, float | None]:
     """A point on the map: both coordinates, or neither."""
-    lat, lon = coordinate(latitude, "latitude", 90), coordinate(longitude, "longitude", 180)
+    lat, lon = coordinate(latitude, N_("latitude"), 90), coordinate(longitude, N_("longitude"), 180)
     if (lat is None) != (lon is None):
         raise Invalid("A point on the map needs both a latitude and a longitude.")
     return lat, lon
@@ -132,7 +135,10 @@ def long_text(value: object, what: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise Invalid("The {what} must be a text.", values={"what": what})
+        raise Invalid("The {what} must be a text.", values={"what": Label("phrase", what)})
     if len(value) > limit:
-        raise Invalid("The {what} has at most {limit} characters.", values={"what": what, "limit": limit})
+        raise Invalid(
+            "The {what} has at most {limit} characters.",
+            values={"what": Label("phrase", what), "limit": limit},
+        )
     return value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")

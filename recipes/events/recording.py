@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recipes.community.policy import allowed, must_wait_for_review, require
 from recipes.database import write_transaction
-from recipes.errors import Forbidden, Invalid, NotFound
+from recipes.errors import N_, Forbidden, Invalid, NotFound
 from recipes.events import cleaning
 from recipes.events.models import Event, EventSeries
 from recipes.history.editing import region_by_slug
@@ -160,7 +160,7 @@ def _apply(
 ) -> None:
     """Clean the fields sent and set them on the event; nothing is set unless all are good."""
     if creating or "starts_at" in data:
-        starts_at, all_day = cleaning.moment(data.get("starts_at"), "start")
+        starts_at, all_day = cleaning.moment(data.get("starts_at"), N_("start"))
         event.starts_at, event.all_day = starts_at, all_day
     if creating or "ends_at" in data:
         event.ends_at = _end(data.get("ends_at"), event.all_day)
@@ -191,7 +191,7 @@ def _apply(
             clean_title(title) if title not in (None, "") else f"{event.recipe.title}, {event.place}"
         )
     if "report" in data:
-        event.report = cleaning.long_text(data["report"], "account", cleaning.MAX_REPORT_LENGTH)
+        event.report = cleaning.long_text(data["report"], N_("account"), cleaning.MAX_REPORT_LENGTH)
         event.report_html = render(event.report) if event.report.strip() else ""
 
 
@@ -199,7 +199,7 @@ def _end(value: object, all_day: bool):
     """The end of an event, of the same kind as its start (days with days); None when not given."""
     if value in (None, ""):
         return None
-    ends_at, whole_day = cleaning.moment(value, "end")
+    ends_at, whole_day = cleaning.moment(value, N_("end"))
     if whole_day != all_day:
         raise Invalid("The start and the end of an event are both dates, or both dates and times.")
     return ends_at

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from recipes.community.policy import require
 from recipes.community.regions import clean_region_name, get_region
 from recipes.database import write_transaction
-from recipes.errors import Invalid, NotFound
+from recipes.errors import N_, Invalid, NotFound
 from recipes.events import cleaning
 from recipes.events.models import EventSeries
 from recipes.models import Region, User
@@ -22,11 +22,13 @@ from recipes.validation import clean_title
 def create_series(session: Session, data: Mapping[str, Any], *, author: User) -> EventSeries:
     """Create a series; its slug comes from its name and must be new."""
     name = clean_title(data.get("name"))
-    starts_on = cleaning.day(data.get("starts_on"), "first day")
-    ends_on = cleaning.day(data.get("ends_on"), "last day")
+    starts_on = cleaning.day(data.get("starts_on"), N_("first day"))
+    ends_on = cleaning.day(data.get("ends_on"), N_("last day"))
     if ends_on < starts_on:
         raise Invalid("The last day of a series comes after its first day.")
-    description = cleaning.long_text(data.get("description"), "description", cleaning.MAX_DESCRIPTION_LENGTH)
+    description = cleaning.long_text(
+        data.get("description"), N_("description"), cleaning.MAX_DESCRIPTION_LENGTH
+    )
     with write_transaction(session):
         require(author, "record_event")
         slug = slugify(name)

@@ -241,7 +241,7 @@ def test_form_refusals_are_written_in_the_readers_language(client, login, wiki):
         "an event on no date": (
             "/recipes/copy-party/events",
             {"starts_at": "demain", "place": "Brest"},
-            "ni une date (2026-05-14) ni une date et une heure",
+            "Le champ début 'demain' n'est ni une date",
         ),
     }
     for what, (path, fields, french) in refusals.items():
