@@ -17,6 +17,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from .blobs import BlobContent, load_blob
 from .errors import NotFound
+from .events.models import Event
 from .licences.attribution import MAX_CHAIN
 from .models import ImageUpload, Proposal, Protection, Recipe, RecipeRedirect, RecipeTag, Region, Revision
 
@@ -150,6 +151,10 @@ _OPEN_PROPOSALS = (
     )
     .scalar_subquery()
 )
+# As events.finding.count_events counts them: the approved events of the recipe, and their places.
+_APPROVED_EVENTS = (Event.recipe_id == Recipe.id, Event.status == "approved")
+_EVENTS_DONE = select(func.count(Event.id)).where(*_APPROVED_EVENTS).scalar_subquery()
+_EVENT_PLACES = select(func.count(func.distinct(Event.place))).where(*_APPROVED_EVENTS).scalar_subquery()
 _LINKS_THAT_LEAD = select(func.aggregate_strings(LIVE_SLUGS.subquery().c.slug, " ")).scalar_subquery()
 def _ancestors_of_slug():
     """A recursive CTE of the ancestors' ids of the recipe at ``:slug``, with their distance (parent: 1)."""
@@ -193,7 +198,7 @@ _CHAIN_OF_CREDITS = _chain_of_credits()
 # Everything a reader's page of a recipe shows that can change while its address stays: the recipe's
 # own columns, the status of its head and published revisions, its parent (and the parent revision
 # readers see, which a variant may be behind), what its attribution chain shows of every ancestor,
-# protection, tags, uploads, open proposals, and which of the recipes its wiki links name exist. Revisions, blobs, regions and user names never change once
+# protection, tags, uploads, open proposals, how often and in how many places it was done, and which of the recipes its wiki links name exist. Revisions, blobs, regions and user names never change once
 # written. Built once, as above.
 PAGE_VERSION = (
     select(
@@ -222,6 +227,8 @@ PAGE_VERSION = (
         _UPLOADS_OF_RECIPE.label("uploads"),
         _OPEN_PROPOSALS.label("open_proposals"),
         _CHAIN_OF_CREDITS.label("chain_of_credits"),
+        _EVENTS_DONE.label("events_done"),
+        _EVENT_PLACES.label("event_places"),
         # Last: the page cache reads it as a set.
         _LINKS_THAT_LEAD.label("links_that_lead"),
     )
