@@ -151,6 +151,8 @@ def small_edit(text: str, rng: random.Random) -> str:
         change = f"{target.group()} {other}"
     elif roll < 0.2:
         change = ""
+    elif all(word.group() == target.group() for word in words):
+        change = f"{target.group()}s"  # a text of one distinct word has no other word to put instead
     else:
         while other == target.group():
             other = rng.choice(words).group()

@@ -23,6 +23,9 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _Block = tuple[int, int, int]
 # (base start, ours start, theirs start, length): a run of tokens equal in all three.
 _StableRegion = tuple[int, int, int, int]
+# Past this many lines found on one side only, a line diff's work grows fast; a rewritten 100 KB
+# recipe has about 550 of them, a rewritten 500 KB one about 2,700.
+_UNMATCHABLE_LINES_WORTH_LEAVING_OUT = 1000
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,28 @@ def _stable_regions(
 def _matching_blocks(
     base: Sequence[str], side: Sequence[str], deadline: float, semantic: bool
 ) -> list[_Block]:
-    """Return the runs of tokens that a diff of base against one side kept."""
+    """Return the runs of tokens that a diff of base against one side kept.
+
+    Lines found on one side only can never be matched. When there are very many of them (texts
+    rewritten everywhere), they are left out of the line diff, as GNU diff discards "confusing
+    lines": the diff then ends in a blink instead of searching huge hunks until the deadline. Below
+    that, the diff sees every line, as its choice among equally long matchings depends on them.
+    """
+    if not semantic:
+        base_places, side_places = _places_of_shared_tokens(base, side)
+        unmatchable = len(base) - len(base_places) + len(side) - len(side_places)
+        if unmatchable > _UNMATCHABLE_LINES_WORTH_LEAVING_OUT:
+            shared_base, shared_side = (
+                [base[place] for place in base_places],
+                [side[place] for place in side_places],
+            )
+            shared_blocks = _diffed_blocks(shared_base, shared_side, deadline, semantic)
+            return _in_full_places(shared_blocks, base_places, side_places)
+    return _diffed_blocks(base, side, deadline, semantic)
+
+
+def _diffed_blocks(base: Sequence[str], side: Sequence[str], deadline: float, semantic: bool) -> list[_Block]:
+    """The kept runs of a diff of the two sequences as they are."""
     blocks: list[_Block] = []
     base_at = side_at = 0
     for kind, count in diff_token_counts(base, side, deadline, semantic=semantic):
@@ -109,3 +133,33 @@ def _matching_blocks(
         elif kind == ADDED:
             side_at += count
     return blocks
+
+
+def _in_full_places(
+    blocks: list[_Block], base_places: Sequence[int], side_places: Sequence[int]
+) -> list[_Block]:
+    """Blocks of the shared tokens given back in the full sequences, split where left-out tokens were."""
+    full: list[_Block] = []
+    for base_start, side_start, length in blocks:
+        for offset in range(length):
+            _extend(full, base_places[base_start + offset], side_places[side_start + offset])
+    return full
+
+
+def _places_of_shared_tokens(base: Sequence[str], side: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Return the indexes, in base and in the side, of the tokens that both contain."""
+    in_base, in_side = set(base), set(side)
+    return (
+        [place for place, token in enumerate(base) if token in in_side],
+        [place for place, token in enumerate(side) if token in in_base],
+    )
+
+
+def _extend(blocks: list[_Block], base_place: int, side_place: int) -> None:
+    """Add a matched pair of tokens to the last block if it follows it in both sequences, else start one."""
+    if blocks:
+        base_start, side_start, length = blocks[-1]
+        if base_start + length == base_place and side_start + length == side_place:
+            blocks[-1] = (base_start, side_start, length + 1)
+            return
+    blocks.append((base_place, side_place, 1))

@@ -61,7 +61,11 @@ def refine(conflict: Conflict, deadline: float) -> str | None:
     ending = _merged_ending(*unended)
     ended = (text + "\n" * missing for text, missing in zip(texts, unended, strict=True))
     base, ours, theirs = (split_lines_keeping_breaks(text) for text in ended)
-    ours_edits, theirs_edits = _line_edits(base, ours, deadline), _line_edits(base, theirs, deadline)
+    ours_edits = _line_edits(base, ours, deadline)
+    if ours_edits == [_LineEdit(0, len(base), tuple(ours))]:
+        # Ours replaced every line: whatever theirs changed touches it (texts rewritten on both sides).
+        return None
+    theirs_edits = _line_edits(base, theirs, deadline)
     made_by_ours = set(ours_edits)
     theirs_edits = [edit for edit in theirs_edits if edit not in made_by_ours]  # the same edit, once
     if ending is None or _replacements_touch(ours_edits, theirs_edits):

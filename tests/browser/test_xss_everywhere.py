@@ -82,6 +82,12 @@ FIND_TRACES = """() => {
   const forbidden = "iframe, frame, object, embed, base, body style, body svg, body math";
   document.querySelectorAll(forbidden).forEach(el => traces.push("element <" + el.localName + ">"));
   document.querySelectorAll("script").forEach(el => {
+    if (el.type === "application/ld+json") {
+      // A data block (the recipe's credits) never runs; it must still be one whole JSON document,
+      // or a payload broke out of it.
+      try { JSON.parse(el.textContent); } catch (error) { traces.push("a JSON-LD block that is not JSON"); }
+      return;
+    }
     if (!el.src || new URL(el.src).origin !== location.origin) {
       traces.push("script " + el.outerHTML.slice(0, 80));
     }

@@ -411,6 +411,29 @@ def test_an_accept_that_conflicts_answers_409_then_takes_resolutions(client, fam
     assert resolved.get_json()["status"] == "accepted"
 
 
+def test_a_fork_syncing_after_its_proposal_was_accepted_gets_exactly_the_parents_text(client, family, editor):
+    # Criss-cross: the fork adds a line, the parent deletes the heading beside it, then takes the
+    # fork's line; the sync must know the fork gave that line already, and not add it twice.
+    base = "# Crêpes\n\n## Résumé\n\n\n- 250 g de farine\n"
+    created = client.post("/api/v1/recipes", json={"title": "Crêpes", "body": base}, headers=editor)
+    assert created.status_code == 201
+    forked = client.post("/api/v1/recipes/crepes/forks", json={"region": "brest"}, headers=family)
+    fork = forked.get_json()["slug"]
+    edit(client, family, fork, "- 250 g", "- 1 pincée de sel\n- 250 g")
+    edit(client, editor, "crepes", "## Résumé\n\n", "")
+    proposal = client.post(f"/api/v1/recipes/{fork}/proposals", json={"summary": "Du sel"}, headers=family)
+    accepted = client.post(f"/api/v1/proposals/{proposal.get_json()['id']}/accept", json={}, headers=editor)
+    assert accepted.get_json()["status"] == "accepted", accepted.get_json()
+    parent = client.get("/api/v1/recipes/crepes").get_json()
+    assert parent["body"] == "# Crêpes\n\n\n- 1 pincée de sel\n- 250 g de farine\n"
+
+    head = client.get(f"/api/v1/recipes/{fork}").get_json()["head_revision"]
+    synced = client.post(f"/api/v1/recipes/{fork}/sync", json={"base_revision": head}, headers=family)
+    assert synced.status_code == 200, synced.get_json()
+    assert client.get(f"/api/v1/recipes/{fork}").get_json()["body"] == parent["body"]
+    assert client.get(f"/api/v1/recipes/{fork}/upstream").get_json()["behind"] == 0
+
+
 def test_declining_needs_an_editor_and_a_reason(client, family, editor):
     edit(client, family, "copy-party-brest", "logiciels", "distributions")
     number = propose(client, family).get_json()["id"]

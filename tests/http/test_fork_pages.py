@@ -244,6 +244,7 @@ def test_a_variant_proposes_its_changes_and_an_editor_accepts_them(client, famil
     proposal_page = response.headers["Location"]
     html = page(client, proposal_page)
     assert "<ins>distributions</ins>" in html and "Accept and merge" not in html
+    assert "From the text the variant and Copy party last shared" in html
     post(client, f"{proposal_page}/comments", {"body": "Qu'en dites-vous ?"}, token)
     assert "Qu&#39;en dites-vous ?" in page(client, proposal_page)
     post(client, f"{proposal_page}/accept", {}, token, 403)

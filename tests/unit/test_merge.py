@@ -327,3 +327,24 @@ def test_a_last_conflict_resolved_in_a_textarea_keeps_the_final_line_break():
     result = merge3("Farine\nEau\n", "Farine\nEau tiède\n", "Farine\nEau froide\n")
     assert len(result.conflicts) == 1
     assert result.resolve(["Eau à 25 °C"]) == "Farine\nEau à 25 °C\n"
+
+
+def test_texts_rewritten_everywhere_still_merge_the_lines_they_share():
+    # Over a thousand lines on one side only: the line diff leaves them out, and must still put
+    # the shared lines back in their places.
+    base = "".join(f"Étape {number} à l'ancienne.\n" for number in range(1100)) + "Farine\nEau\nSel\n"
+    ours = "".join(f"Étape {number} revue.\n" for number in range(1100)) + "Farine\nEau\nSel\n"
+    theirs = base.replace("Eau\n", "Eau tiède\n")
+
+    assert merge3(base, ours, theirs).text == ours.replace("Eau\n", "Eau tiède\n")
+
+
+def test_texts_rewritten_everywhere_on_both_sides_conflict_on_whole_lines():
+    base = "".join(f"Étape {number} à l'ancienne.\n" for number in range(600)) + "Farine\n"
+    ours = "".join(f"Étape {number} revue.\n" for number in range(600)) + "Farine\n"
+    theirs = "".join(f"Étape {number} refaite.\n" for number in range(600)) + "Farine\n"
+
+    result = merge3(base, ours, theirs)
+
+    assert result.conflicts == (Conflict(base[: -len("Farine\n")], ours[:-7], theirs[:-7]),)
+    assert result.resolve([ours[:-7]]) == ours

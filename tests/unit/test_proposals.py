@@ -1,6 +1,10 @@
 """Proposals: a fork's local changes offered to its parent, discussed, accepted or declined."""
 
+import itertools
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recipes import queries
 from recipes.blobs import load_blob
@@ -271,7 +275,12 @@ def test_a_proposal_of_an_edit_awaiting_review_does_not_publish_it(session, lea,
     recipe = queries.get_recipe(session, "copy-party-brest")
     body = text_of(session, "copy-party-brest").replace("Louer", "Réserver")
     editing.save_edit(
-        session, "copy-party-brest", author=lea, body=body, base_revision=recipe.head_number, render=render,
+        session,
+        "copy-party-brest",
+        author=lea,
+        body=body,
+        base_revision=recipe.head_number,
+        render=render,
         review_policy="all",
     )
     proposal = propose(session, lea)
@@ -283,3 +292,99 @@ def test_a_proposal_of_an_edit_awaiting_review_does_not_publish_it(session, lea,
     for reviewer in (lea, editor):
         whole = proposals.proposal_detail(session, proposal.id, reviewer)
         assert "Réserver" in whole.source_text and whole.merge is not None
+
+
+# Rounds of edits, syncs and accepted proposals between a parent and its fork. The parent edits the
+# even paragraphs, the fork the odd ones and adds lines to them, each paragraph a line (and the
+# lines added after it) beside the others: the edits border each other but never touch, so every
+# sync and acceptance merges cleanly only if each knows what the other side already took in. After
+# a last proposal and sync, both texts are the base with every edit made, each once.
+PARAGRAPHS = 6
+rounds = st.lists(
+    st.one_of(
+        st.tuples(st.just("parent edits"), st.integers(0, PARAGRAPHS // 2 - 1)),
+        st.tuples(st.just("fork edits"), st.integers(0, PARAGRAPHS // 2 - 1)),
+        st.tuples(st.just("fork adds"), st.integers(0, PARAGRAPHS // 2 - 1)),
+        st.tuples(st.just("fork syncs"), st.just(0)),
+        st.tuples(st.just("parent accepts"), st.just(0)),
+    ),
+    max_size=8,
+)
+recipes_made = itertools.count()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=rounds)
+def test_rounds_of_syncs_and_accepted_proposals_converge_on_every_edit_once(session, render, steps):
+    people = _people(session)
+    expected = [f"Paragraphe {number}." for number in range(PARAGRAPHS)]
+    parent = editing.create_recipe(
+        session,
+        author=people["editor"],
+        title=f"Copy party {next(recipes_made)}",
+        body=_text(expected),
+        render=render,
+    ).recipe.slug
+    fork = forks.fork_recipe(session, parent, author=people["lea"], region="brest", render=render).recipe.slug
+    for step, (action, number) in enumerate(steps):
+        if action == "fork syncs":
+            _sync(session, people["lea"], render, fork)
+        elif action == "parent accepts":
+            _propose_and_accept(session, people, render, fork)
+        else:
+            slug, author = (parent, people["editor"]) if action == "parent edits" else (fork, people["lea"])
+            at = 2 * number if action == "parent edits" else 2 * number + 1
+            paragraphs = _paragraphs(text_of(session, slug))
+            added = f"{paragraphs[at]}\nLigne ajoutée au tour {step}."
+            paragraphs[at] = expected[at] = (
+                added if action == "fork adds" else f"Paragraphe {at}, tour {step}."
+            )
+            head = queries.get_recipe(session, slug).head_number
+            editing.save_edit(
+                session, slug, author=author, body=_text(paragraphs), base_revision=head, render=render
+            )
+    _propose_and_accept(session, people, render, fork)
+    _sync(session, people["lea"], render, fork)
+
+    assert text_of(session, parent) == text_of(session, fork) == _text(expected)
+
+
+def _text(paragraphs):
+    return "\n".join(paragraphs) + "\n"
+
+
+def _paragraphs(text):
+    """The text's paragraphs: a "Paragraphe" line and the lines added after it."""
+    paragraphs = []
+    for line in text.splitlines():
+        if line.startswith("Paragraphe"):
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] += f"\n{line}"
+    return paragraphs
+
+
+def _people(session):
+    """The editor of the parent and lea, who edits the fork in Brest (made once per database)."""
+    found = {name: accounts.find_user(session, name) for name in ("camille", "lea")}
+    if found["lea"] is None:
+        regions.create_region(session, "Brest")
+        found = {
+            "camille": accounts.create_user(session, "camille", "password123", role="editor"),
+            "lea": accounts.create_user(session, "lea", "password123", role="contributor"),
+        }
+    return {"editor": found["camille"], "lea": found["lea"]}
+
+
+def _sync(session, author, render, fork):
+    head = queries.get_recipe(session, fork).head_number
+    sync.sync(session, fork, author=author, base_revision=head, render=render)
+
+
+def _propose_and_accept(session, people, render, fork):
+    try:
+        proposal = propose(session, people["lea"], slug=fork, summary="Un tour")
+    except Invalid as refused:
+        assert "no local changes" in refused.message
+        return
+    proposals.accept_proposal(session, proposal.id, author=people["editor"], render=render)
