@@ -10,13 +10,15 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Row, String, bindparam, func, or_, select, union
+from sqlalchemy import Row, String, bindparam, cast, func, literal, or_, select, union
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
 from .blobs import BlobContent, load_blob
 from .errors import NotFound
+from .events.models import Event
+from .licences.attribution import MAX_CHAIN
 from .models import ImageUpload, Proposal, Protection, Recipe, RecipeRedirect, RecipeTag, Region, Revision
 
 MAX_PAGE_SIZE = 200
@@ -149,12 +151,56 @@ _OPEN_PROPOSALS = (
     )
     .scalar_subquery()
 )
+# As events.finding.count_events counts them: the approved events of the recipe, and their places.
+_APPROVED_EVENTS = (Event.recipe_id == Recipe.id, Event.status == "approved")
+_EVENTS_DONE = select(func.count(Event.id)).where(*_APPROVED_EVENTS).scalar_subquery()
+_EVENT_PLACES = select(func.count(func.distinct(Event.place))).where(*_APPROVED_EVENTS).scalar_subquery()
 _LINKS_THAT_LEAD = select(func.aggregate_strings(LIVE_SLUGS.subquery().c.slug, " ")).scalar_subquery()
+def _ancestors_of_slug():
+    """A recursive CTE of the ancestors' ids of the recipe at ``:slug``, with their distance (parent: 1)."""
+    start = select(Recipe.parent_id.label("id"), literal(1).label("depth")).where(
+        Recipe.slug == bindparam("slug"), Recipe.parent_id.is_not(None)
+    )
+    ancestors = start.cte("page_ancestors", recursive=True)
+    step = (
+        select(Recipe.parent_id, ancestors.c.depth + 1)
+        .join(ancestors, Recipe.id == ancestors.c.id)
+        .where(Recipe.parent_id.is_not(None), ancestors.c.depth < MAX_CHAIN)
+    )
+    return ancestors.union_all(step)
+
+
+def _as_text(column):
+    return func.coalesce(cast(column, String), "")
+
+
+def _chain_of_credits():
+    """What the attribution chain shows of every ancestor, one text: each ancestor's licence, title,
+    slug, region, deletion, published revision (whose approval adds authors) and the revision it was
+    copied from. Read in one statement, so that a grandparent's relicensing shows without a query
+    for each step of the lineage."""
+    ancestors = _ancestors_of_slug()
+    ancestor = aliased(Recipe)
+    credit = (
+        _as_text(ancestors.c.depth) + ":" + ancestor.licence + ":" + ancestor.slug + ":" + ancestor.title
+        + ":" + _as_text(ancestor.region_id) + ":" + _as_text(ancestor.deleted_at)
+        + ":" + _as_text(ancestor.published_revision_id) + ":" + _as_text(ancestor.fork_revision_id)
+    )
+    return (
+        select(func.aggregate_strings(credit, "\n"))
+        .select_from(ancestors)
+        .join(ancestor, ancestor.id == ancestors.c.id)
+        .scalar_subquery()
+    )
+
+
+_CHAIN_OF_CREDITS = _chain_of_credits()
 # Everything a reader's page of a recipe shows that can change while its address stays: the recipe's
 # own columns, the status of its head and published revisions, its parent (and the parent revision
-# readers see, which a variant may be behind), protection, tags, uploads, open proposals, and which of
-# the recipes its wiki links name exist. Revisions, blobs, regions and user names never change once
-# written. Built once, as above.
+# readers see, which a variant may be behind), what its attribution chain shows of every ancestor,
+# protection, tags, uploads, open proposals, how often and in how many places it was done, and which
+# of the recipes its wiki links name exist. Revisions, blobs, regions and user names never change
+# once written. Built once, as above.
 PAGE_VERSION = (
     select(
         Recipe.id,
@@ -181,6 +227,10 @@ PAGE_VERSION = (
         _TAGS_OF_RECIPE.label("tags"),
         _UPLOADS_OF_RECIPE.label("uploads"),
         _OPEN_PROPOSALS.label("open_proposals"),
+        _CHAIN_OF_CREDITS.label("chain_of_credits"),
+        _EVENTS_DONE.label("events_done"),
+        _EVENT_PLACES.label("event_places"),
+        # Last: the page cache reads it as a set.
         _LINKS_THAT_LEAD.label("links_that_lead"),
     )
     .outerjoin(_HEAD, _HEAD.id == Recipe.head_revision_id)

@@ -2,8 +2,12 @@
 
 A recipe of a local initiative answers the same questions wherever it was written: what it is, why
 start one, what to know first (time, difficulty, costs), what is needed, the steps, how other places
-adapted it, and under which licence it travels. Each section comes with a short hint in italics that
-the author replaces. There is a French and an English version; French is the default.
+adapted it. Each section comes with a short hint in italics that the author replaces. There is a French
+and an English version; French is the default.
+
+There is no licence section: the licence is chosen beside the text and the page states it with its
+attribution, so a sentence in the text could only come to contradict it (another licence chosen, or a
+moderator's relicensing later).
 """
 
 from __future__ import annotations
@@ -39,11 +43,6 @@ STARTER_FR = """\
 ## Variantes locales
 
 *Comment d'autres régions ont adapté la recette ; citez une recette avec `[[Titre de la recette]]`.*
-
-## Licence
-
-Cette recette est partagée sous licence Creative Commons BY-SA 4.0 : chacun peut la copier, \
-l'adapter et la partager à son tour, en citant ses sources.
 """
 
 STARTER_EN = """\
@@ -77,11 +76,6 @@ STARTER_EN = """\
 ## Local variants
 
 *How other regions adapted the recipe; cite a recipe with `[[Recipe title]]`.*
-
-## Licence
-
-This recipe is shared under the Creative Commons BY-SA 4.0 licence: anyone may copy it, adapt it and \
-share it on, crediting their sources.
 """
 
 STARTERS = {"fr": STARTER_FR, "en": STARTER_EN}

@@ -34,7 +34,7 @@ def write_with_live_preview(page) -> None:
 
     page.fill("#body", "")
     page.locator("#body").press_sequentially(FIRST_TEXT)
-    # The starter's eight sections give way to the one typed.
+    # The starter's seven sections give way to the one typed.
     expect(page.locator("#preview h2")).to_have_count(1)
     expect(page.locator("#preview h2")).to_have_text("Matériel")
     expect(page.locator("#preview p")).to_have_text("Des tables, des multiprises et du café.")

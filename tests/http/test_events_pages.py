@@ -119,3 +119,19 @@ def test_the_editor_opens_with_the_account_beside_the_text(client, recipe):
     editor = client.get(f"/recipes/copy-party/edit?event={event_id}").get_data(as_text=True)
     assert "<strong>des rallonges</strong>" in editor and 'id="editor-form"' in editor
     assert client.get("/recipes/copy-party/edit?event=abc").status_code == 400
+
+
+def test_the_recipe_page_says_how_often_and_where_it_was_done(app, client, recipe):
+    def readers_page(language="fr"):
+        reader = app.test_client()
+        return reader.get("/recipes/copy-party", headers={"Accept-Language": language}).get_data(as_text=True)
+
+    assert 'class="events-done"' not in readers_page()
+    assert we_did_it(client, recipe).status_code == 303
+    assert we_did_it(client, recipe, starts_at="2026-06-02").status_code == 303
+    for _ in range(2):  # the second reader gets the kept page
+        page = readers_page()
+    assert re.search(r'<a href="/recipes/copy-party/events">Fait 2 fois\s+dans 1 lieu</a>', page)
+    assert we_did_it(client, recipe, place="Quimper", region="").status_code == 303
+    assert re.search(r"Fait 3 fois\s+dans 2 lieux", readers_page())
+    assert re.search(r"Done 3 times\s+in 2 places", readers_page("en"))

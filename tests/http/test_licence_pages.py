@@ -105,3 +105,35 @@ def test_the_proposal_page_says_when_the_licences_forbid_accepting(client, edito
     ).get_json()
     page = client.get(f"/proposals/{proposal['id']}").get_data(as_text=True)
     assert "This proposal cannot be accepted" in page
+
+
+def test_a_moderator_changes_a_licence_from_the_recipe_page(client, editor, variant, make_user):
+    login(client)
+    assert 'id="relicense-form"' not in client.get("/recipes/copy-party").get_data(as_text=True)
+    assert client.get("/recipes/copy-party/licence").status_code == 403
+    make_user("modo", role="moderator")
+    login(client, "modo")
+    page = client.get("/recipes/copy-party").get_data(as_text=True)
+    form = page[page.index('id="relicense-form"') :]
+    # Only the licences CC BY 4.0 permits are offered.
+    offered = re.findall(r'<option value="(CC[^"]+)"', form[: form.index("</form>")])
+    assert offered == ["CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-NC-ND-4.0"]
+    data = {"licence": "CC-BY-SA-4.0", "reason": "comme la variante", "csrf_token": csrf_token_of(client)}
+    assert client.post("/recipes/copy-party/licence", data=data).status_code == 303
+    assert client.get("/api/v1/recipes/copy-party").get_json()["licence"] == "CC-BY-SA-4.0"
+
+
+def test_a_licence_change_the_rules_forbid_is_refused_in_the_readers_language(
+    client, editor, variant, make_user
+):
+    make_user("modo", role="moderator")
+    login(client, "modo")
+    data = {"licence": "CC0-1.0", "reason": "", "csrf_token": csrf_token_of(client)}
+    refused = client.post(f"/recipes/{variant}/licence", data=data, headers={"Accept-Language": "fr"})
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    assert "ne peut pas" in html and "CC0 1.0" in html and "CC BY-SA 4.0" in html
+    assert "cannot be relicensed" not in html
+    english = client.post(f"/recipes/{variant}/licence", data=data, headers={"Accept-Language": "en"})
+    assert "cannot be relicensed under CC0 1.0" in english.get_data(as_text=True)
+    assert client.get(f"/api/v1/recipes/{variant}").get_json()["licence"] == "CC-BY-SA-4.0"

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from recipes.history import editing, images
 from recipes.lineage import forks
 from recipes.models import Recipe
-from recipes.moderation import protection, renaming
+from recipes.moderation import protection, relicensing, renaming
 from wiki.markdown import render_markdown
 from wiki.page_cache import EXTENSION
 
@@ -207,3 +207,24 @@ def test_the_lineage_shown_follows_the_parent(app, recipe, moderator):
         renaming.delete_recipe(session, "copy-party-geante", user=moderator, reason="doublon")
         session.commit()
     assert "Adapted from a deleted recipe" in read(app, fork_slug).get_data(as_text=True)
+
+
+def test_a_grandparents_new_licence_shows_in_the_grandchilds_credit(app, recipe, moderator):
+    with domain_session(app) as session:
+        forks.add_region(session, author=moderator, name="Brest")
+        forks.add_region(session, author=moderator, name="Quimper")
+        session.execute(update(Recipe).where(Recipe.slug == SLUG).values(licence="CC0-1.0"))
+        child = forks.fork_recipe(
+            session, SLUG, author=moderator, region="brest", render=render_markdown, licence="CC-BY-4.0"
+        ).recipe.slug
+        grandchild = forks.fork_recipe(
+            session, child, author=moderator, region="quimper", render=render_markdown, licence="CC-BY-4.0"
+        ).recipe.slug
+        session.commit()
+    for _ in range(2):
+        assert "CC0 1.0" in read(app, grandchild).get_data(as_text=True)
+    with domain_session(app) as session:
+        relicensing.relicense_recipe(session, SLUG, moderator=moderator, licence="CC-BY-SA-4.0")
+        session.commit()
+    html = read(app, grandchild).get_data(as_text=True)
+    assert "CC BY-SA 4.0" in html and "CC0 1.0" not in html

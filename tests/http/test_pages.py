@@ -204,9 +204,10 @@ def test_the_new_recipe_form_starts_from_the_template(app, client, editor):
         "De quoi a-t-on besoin",
         "Étapes",
         "Variantes locales",
-        "Licence",
     ]
     assert [line[3:] for line in body.splitlines() if line.startswith("## ")] == sections
+    # The licence is the one chosen beside the text, which the page states: the text names none.
+    assert "BY-SA" not in body and "Creative Commons" not in body
     for word in ("Durée", "Difficulté", "Coûts"):
         assert word in body
     assert 'value="Cartopartie"' in html

@@ -1,4 +1,5 @@
-"""Moderation in the browser: the review queue, approving and rejecting, protection, blocks, rollback, roles.
+"""Moderation in the browser: the review queue, approving and rejecting, protection, licence changes,
+blocks, rollback, roles.
 
 The recipe pages call ``recipe_notices`` and ``history_notes`` for what moderation adds to them: the
 "a newer version awaits review" banner, the reasons an author's edits were rejected, the protection in
@@ -16,9 +17,10 @@ from recipes.community.policy import MINIMUM_ROLE, allowed, refusal, require, ro
 from recipes.community.visibility import can_see_revision
 from recipes.errors import LevainError
 from recipes.history.diffing import diff_rows, hunks
+from recipes.licences.rules import fork_licences
 from recipes.lineage.proposals import list_proposals
 from recipes.models import ROLES, Recipe, Revision
-from recipes.moderation import blocks, protection, review, rollback
+from recipes.moderation import blocks, protection, relicensing, review, rollback
 from recipes.moderation.workload import workload
 
 from ..api.common import checked_name, checked_slug, whole_number
@@ -35,6 +37,7 @@ QUEUE_PAGE_SIZE = 100
 DESK_PROPOSALS_SHOWN = 20
 # The fields of the protect and block forms, shown again as typed when the action is refused.
 PROTECT_FIELDS = ("level", "expires", "reason")
+RELICENSE_FIELDS = ("licence", "reason")
 BLOCK_FIELDS = ("expires", "reason")
 
 
@@ -50,6 +53,8 @@ def recipe_notices(recipe: Recipe, shown: Revision) -> dict:
         "can_review": allowed(viewer, "review", recipe) and head.status == "pending",
         "can_protect": allowed(viewer, "protect", recipe),
         "can_rollback": allowed(viewer, "rollback", recipe),
+        "can_relicense": allowed(viewer, "relicense", recipe),
+        "relicence_choices": fork_licences(recipe.licence),
         "head_author": head.author.name,
         "edit_refusal": _refusal_shown(viewer, recipe),
     }
@@ -203,6 +208,46 @@ def protect(slug: str):
     except LevainError as error:
         return _protect_page(slug, error_message(error), _refusal_status(error))
     flash(_("The protection of this recipe is updated."))
+    return redirect(url_for("recipes.show", slug=recipe.slug), 303)
+
+
+@bp.get("/recipes/<slug>/licence")
+def relicense_page(slug: str):
+    """Show the form that changes a recipe's licence."""
+    return _relicense_page(slug)
+
+
+def _relicense_page(slug: str, error: str | None = None, status: int = 200):
+    recipe = load_recipe(slug)
+    require(current_domain_user(), "relicense", recipe)
+    typed = {field: form_text(field) for field in RELICENSE_FIELDS} if error else {}
+    return (
+        render_template(
+            "moderation/relicense.html",
+            recipe=recipe,
+            relicence_choices=fork_licences(recipe.licence),
+            typed=typed,
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.post("/recipes/<slug>/licence")
+def relicense(slug: str):
+    """Change a recipe's licence; its form again, with the licence rules' refusal, if they forbid it."""
+    recipe = load_recipe(slug)
+    try:
+        relicensing.relicense_recipe(
+            get_session(),
+            recipe.slug,
+            moderator=current_domain_user(),
+            licence=form_text("licence"),
+            reason=form_text("reason"),
+        )
+    except LevainError as error:
+        return _relicense_page(slug, error_message(error), _refusal_status(error))
+    flash(_("The licence of this recipe is updated."))
     return redirect(url_for("recipes.show", slug=recipe.slug), 303)
 
 

@@ -23,6 +23,7 @@ from recipes.community.visibility import (
     shown_revision,
 )
 from recipes.errors import EditConflict, LevainError
+from recipes.events.finding import count_events
 from recipes.events.recording import get_event
 from recipes.history import editing, images
 from recipes.history.diffing import diff_rows, hunks
@@ -99,7 +100,10 @@ def show(slug: str):
         contents = ()
     pictures = images.recipe_pictures(session, recipe, html, current_app.config["REVIEW_POLICY"])
     credits = attribution(session, recipe)
+    done, places = count_events(session, recipe.id)
     context = {
+        "events_done": done,
+        "event_places": places,
         "recipe": recipe,
         "credits": credits,
         "json_ld": json_ld(credits),
