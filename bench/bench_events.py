@@ -17,10 +17,9 @@ from sqlalchemy import insert, select
 
 from bench.common import Row, demo_text, make_authors, median, ms, scratch, spread, timed_get, verdict
 from recipes.community.regions import create_region
-from recipes.events.models import Event
 from recipes.history.editing import create_recipe
 from recipes.lineage.forks import fork_recipe
-from recipes.models import Recipe
+from recipes.models import Event, Recipe
 from wiki.markdown import render_markdown
 
 EVENTS = 10_000

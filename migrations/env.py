@@ -3,7 +3,6 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-import recipes.events.models  # noqa: F401 - the events tables too
 import recipes.exchange.mediawiki.models  # noqa: F401 - the MediaWiki import's tables too
 import recipes.search.models  # noqa: F401 - the search tables belong to the metadata compared
 from recipes.models import Base, UTCDateTime

@@ -17,11 +17,22 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from .blobs import BlobContent, load_blob
 from .errors import NotFound
-from .events.models import Event
-from .licences.attribution import MAX_CHAIN
-from .models import ImageUpload, Proposal, Protection, Recipe, RecipeRedirect, RecipeTag, Region, Revision
+from .models import (
+    Event,
+    ImageUpload,
+    Proposal,
+    Protection,
+    Recipe,
+    RecipeRedirect,
+    RecipeTag,
+    Region,
+    Revision,
+)
 
 MAX_PAGE_SIZE = 200
+
+# How many ancestors an attribution chain names at most (a fork of a fork of …, for a page's credit).
+ATTRIBUTION_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -165,7 +176,7 @@ def _ancestors_of_slug():
     step = (
         select(Recipe.parent_id, ancestors.c.depth + 1)
         .join(ancestors, Recipe.id == ancestors.c.id)
-        .where(Recipe.parent_id.is_not(None), ancestors.c.depth < MAX_CHAIN)
+        .where(Recipe.parent_id.is_not(None), ancestors.c.depth < ATTRIBUTION_DEPTH)
     )
     return ancestors.union_all(step)
 

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session, joinedload
 from recipes.community.policy import allowed
 from recipes.errors import Invalid, NotFound
 from recipes.events import cleaning
-from recipes.events.models import Event, EventSeries
 from recipes.lineage.tree import lineage as lineage_of
-from recipes.models import Recipe, Region, User
+from recipes.models import Event, EventSeries, Recipe, Region, User
 from recipes.queries import Page, clamp_limit, get_recipe_id
 
 MAX_FEED_EVENTS = 50_000

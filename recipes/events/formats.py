@@ -12,7 +12,7 @@ from json.encoder import encode_basestring
 
 import icalendar
 
-from recipes.events.models import Event
+from recipes.models import Event
 
 
 def when_text(moment: datetime | None, all_day: bool) -> str | None:

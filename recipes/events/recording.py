@@ -18,10 +18,9 @@ from recipes.community.policy import allowed, must_wait_for_review, require
 from recipes.database import write_transaction
 from recipes.errors import N_, Forbidden, Invalid, NotFound
 from recipes.events import cleaning
-from recipes.events.models import Event, EventSeries
 from recipes.history.editing import region_by_slug
 from recipes.journal.changes import record_change
-from recipes.models import Recipe, SearchOutbox, User, utcnow
+from recipes.models import Event, EventSeries, Recipe, SearchOutbox, User, utcnow
 from recipes.queries import get_recipe, get_revision
 from recipes.validation import clean_revision_number, clean_title
 

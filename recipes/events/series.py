@@ -13,8 +13,7 @@ from recipes.community.regions import clean_region_name, get_region
 from recipes.database import write_transaction
 from recipes.errors import N_, Invalid, NotFound
 from recipes.events import cleaning
-from recipes.events.models import EventSeries
-from recipes.models import Region, User
+from recipes.models import EventSeries, Region, User
 from recipes.slugs import slugify
 from recipes.validation import clean_title
 

@@ -20,7 +20,6 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, MetaData, Table, Text, inspect
 from sqlalchemy.orm import Session
 
-import recipes.events.models  # noqa: F401 - events and series are exported with the rest
 import recipes.search.models  # noqa: F401 - the search tables belong to the metadata
 from recipes.models import Base
 

@@ -14,9 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recipes.models import Recipe, Revision, User
-
-# A lineage deeper than this is not credited further (forks of forks rarely go past a few steps).
-MAX_CHAIN = 50
+from recipes.queries import ATTRIBUTION_DEPTH  # deeper lineages are not credited further
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ def attribution(session: Session, recipe: Recipe) -> Attribution:
     )
     chain: list[Credit] = []
     child = recipe
-    while child.parent is not None and len(chain) < MAX_CHAIN:
+    while child.parent is not None and len(chain) < ATTRIBUTION_DEPTH:
         copied = child.fork_revision.number if child.fork_revision is not None else None
         parent = child.parent
         chain.append(Credit(parent, copied, parent.licence, authors(session, parent.id, copied)))

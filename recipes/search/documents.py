@@ -23,8 +23,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..blobs import load_blob
-from ..events.models import Event
-from ..models import Recipe, RecipeTag, Region, Revision
+from ..models import Event, Recipe, RecipeTag, Region, Revision
 
 # Recipes loaded per query while rebuilding, and ids per IN (...) list.
 BATCH_SIZE = 200

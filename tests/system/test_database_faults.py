@@ -30,6 +30,8 @@ from wiki.search import refresh_index, stop_index_writer
 
 needs_postgres = pytest.mark.skipif(not POSTGRES_SERVER_URL, reason="LEVAIN_TEST_POSTGRES_URL is not set")
 UNREACHABLE_MESSAGE = "cannot reach its database"
+# Pages speak the reader's language (French by default); these checks read the English sentences.
+IN_ENGLISH = {"Accept-Language": "en"}
 
 
 def make_app(url: str, tmp_path):
@@ -54,7 +56,7 @@ def database_log_lines(caplog, failure: str) -> list[str]:
 def assert_unavailable(client, caplog) -> None:
     """A page and an API call both answer 503 with a sentence; each leaves one log line, no traceback."""
     caplog.clear()
-    page = client.get("/")
+    page = client.get("/", headers=IN_ENGLISH)
     assert page.status_code == 503
     assert UNREACHABLE_MESSAGE in page.get_data(as_text=True)
     answer = client.get("/api/v1/recipes")
@@ -240,7 +242,7 @@ def test_save_on_storage_that_cannot_be_written_keeps_the_text(wiki, caplog, fai
 
     fault.active = True
     caplog.clear()
-    page = client.post(edit_page, data=form)
+    page = client.post(edit_page, data=form, headers=IN_ENGLISH)
     assert page.status_code == status
     html = page.get_data(as_text=True)
     assert form["body"].split()[-1] in html and "nothing was saved" in html

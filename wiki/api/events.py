@@ -12,9 +12,9 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, url_for
 
 from recipes.events import finding, formats
-from recipes.events.models import Event, EventSeries
 from recipes.events.recording import approve_event, change_event, delete_event, get_event, record_event
 from recipes.events.series import create_series, get_series, place_region
+from recipes.models import Event, EventSeries
 
 from ..auth import current_domain_user
 from ..db import get_session
