@@ -167,16 +167,19 @@ _APPROVED_EVENTS = (Event.recipe_id == Recipe.id, Event.status == "approved")
 _EVENTS_DONE = select(func.count(Event.id)).where(*_APPROVED_EVENTS).scalar_subquery()
 _EVENT_PLACES = select(func.count(func.distinct(Event.place))).where(*_APPROVED_EVENTS).scalar_subquery()
 _LINKS_THAT_LEAD = select(func.aggregate_strings(LIVE_SLUGS.subquery().c.slug, " ")).scalar_subquery()
-def _ancestors_of_slug():
-    """A recursive CTE of the ancestors' ids of the recipe at ``:slug``, with their distance (parent: 1)."""
+
+
+def ancestors_cte(recipe_is, *, name: str, depth_limit: int):
+    """A recursive CTE of the ancestors' ids of the recipe ``recipe_is`` selects, with their distance
+    (parent: 1), at most ``depth_limit`` steps up."""
     start = select(Recipe.parent_id.label("id"), literal(1).label("depth")).where(
-        Recipe.slug == bindparam("slug"), Recipe.parent_id.is_not(None)
+        recipe_is, Recipe.parent_id.is_not(None)
     )
-    ancestors = start.cte("page_ancestors", recursive=True)
+    ancestors = start.cte(name, recursive=True)
     step = (
         select(Recipe.parent_id, ancestors.c.depth + 1)
         .join(ancestors, Recipe.id == ancestors.c.id)
-        .where(Recipe.parent_id.is_not(None), ancestors.c.depth < ATTRIBUTION_DEPTH)
+        .where(Recipe.parent_id.is_not(None), ancestors.c.depth < depth_limit)
     )
     return ancestors.union_all(step)
 
@@ -190,7 +193,9 @@ def _chain_of_credits():
     slug, region, deletion, published revision (whose approval adds authors) and the revision it was
     copied from. Read in one statement, so that a grandparent's relicensing shows without a query
     for each step of the lineage."""
-    ancestors = _ancestors_of_slug()
+    ancestors = ancestors_cte(
+        Recipe.slug == bindparam("slug"), name="page_ancestors", depth_limit=ATTRIBUTION_DEPTH
+    )
     ancestor = aliased(Recipe)
     credit = (
         _as_text(ancestors.c.depth) + ":" + ancestor.licence + ":" + ancestor.slug + ":" + ancestor.title

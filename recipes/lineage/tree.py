@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from recipes.community.regions import get_region
 from recipes.errors import Invalid
 from recipes.models import Recipe, Region, Revision
-from recipes.queries import get_recipe, get_recipe_id, get_revision
+from recipes.queries import ancestors_cte, get_recipe, get_recipe_id, get_revision
 
 # Forks are made one at a time from existing recipes, so lineage has no cycles; the bound only keeps
 # a damaged database (a hand-edited parent_id) from looping.
@@ -185,16 +185,7 @@ def _node(
 
 def _ancestor_ids():
     """A recursive CTE of the ancestors' ids of recipe ``:recipe_id``, with their distance (parent: 1)."""
-    start = select(Recipe.parent_id.label("id"), literal(1).label("depth")).where(
-        Recipe.id == bindparam("recipe_id"), Recipe.parent_id.is_not(None)
-    )
-    ancestors = start.cte("ancestors", recursive=True)
-    step = (
-        select(Recipe.parent_id, ancestors.c.depth + 1)
-        .join(ancestors, Recipe.id == ancestors.c.id)
-        .where(Recipe.parent_id.is_not(None), ancestors.c.depth < MAX_DEPTH)
-    )
-    return ancestors.union_all(step)
+    return ancestors_cte(Recipe.id == bindparam("recipe_id"), name="ancestors", depth_limit=MAX_DEPTH)
 
 
 def _descendant_ids():
