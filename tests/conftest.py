@@ -132,7 +132,6 @@ def app_settings() -> dict:
 @pytest.fixture
 def app(db_url, tmp_path, app_settings):
     from wiki import create_app
-    from wiki.search import stop_index_writer
 
     app = create_app(
         {
@@ -146,6 +145,13 @@ def app(db_url, tmp_path, app_settings):
         }
     )
     yield app
+    close_app(app)
+
+
+def close_app(app) -> None:
+    """Drop a test's app: stop its index writer thread (which may hold a connection), then its engine."""
+    from wiki.search import stop_index_writer
+
     stop_index_writer(app)
     app.extensions["levain.engine"].dispose()
 

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from recipes.database import make_engine, make_session_factory
+from tests.conftest import close_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -57,7 +58,7 @@ def live_server(tmp_path, sqlite_template):
     server.shutdown()
     thread.join()
     server.server_close()
-    app.extensions["levain.engine"].dispose()
+    close_app(app)
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import close_app
 from tests.http.test_rate_limits import limited_app
-from wiki.search import stop_index_writer
 
 
 @pytest.fixture
@@ -20,5 +20,14 @@ def limited(db_url, tmp_path):
 
     yield make
     for app in made:
-        stop_index_writer(app)
-        app.extensions["levain.engine"].dispose()
+        close_app(app)
+
+
+@pytest.fixture
+def bearer(api_token):
+    """``bearer("camille", "contributor")``: make the account, return headers with its token."""
+
+    def make(name: str, role: str) -> dict:
+        return {"Authorization": f"Bearer {api_token(name, role)}"}
+
+    return make

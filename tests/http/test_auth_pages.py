@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from recipes.community.accounts import find_user
-from tests.conftest import PASSWORD, csrf_token_of
+from tests.conftest import PASSWORD, close_app, csrf_token_of
 
 
 def logged_in_name(client) -> str | None:
@@ -208,7 +208,7 @@ def test_logging_in_is_rate_limited(db_url, tmp_path):
     client = app.test_client()
     data = {"username": "x", "password": "y", "csrf_token": csrf_token_of(client)}
     statuses = [client.post("/login", data=data).status_code for _ in range(11)]
-    app.extensions["levain.engine"].dispose()
+    close_app(app)
     assert statuses == [401] * 10 + [429]
 
 

@@ -19,14 +19,6 @@ def app_settings():
 
 
 @pytest.fixture
-def bearer(api_token):
-    def make(name: str, role: str) -> dict:
-        return {"Authorization": f"Bearer {api_token(name, role)}"}
-
-    return make
-
-
-@pytest.fixture
 def recipe(client, bearer):
     """A recipe by an editor, and a contributor's edit of it awaiting review."""
     editor = bearer("eli", "editor")

@@ -10,23 +10,23 @@ HOSTILE_BODY = "*_" * (MAX_BODY_LENGTH // 2)
 
 
 @pytest.fixture
-def bearer(api_token) -> dict[str, str]:
+def auth(api_token) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_token('bot')}"}
 
 
-def test_a_text_too_costly_to_render_is_413_too_large_and_saves_nothing(client, bearer):
-    created = client.post("/api/v1/recipes", json={"title": "Pain", "body": "Un.\n"}, headers=bearer)
+def test_a_text_too_costly_to_render_is_413_too_large_and_saves_nothing(client, auth):
+    created = client.post("/api/v1/recipes", json={"title": "Pain", "body": "Un.\n"}, headers=auth)
     assert created.status_code == 201
     refused = client.put(
         "/api/v1/recipes/pain",
         json={"body": HOSTILE_BODY, "base_revision": 1, "summary": "x"},
-        headers=bearer,
+        headers=auth,
     )
     assert refused.status_code == 413
     error = refused.get_json()["error"]
     assert error["code"] == "too_large" and "emphasis marks" in error["message"]
     assert client.get("/api/v1/recipes/pain").get_json()["revision"] == 1
-    preview = client.post("/api/v1/preview", json={"body": HOSTILE_BODY}, headers=bearer)
+    preview = client.post("/api/v1/preview", json={"body": HOSTILE_BODY}, headers=auth)
     assert preview.status_code == 413
 
 

@@ -19,16 +19,6 @@ def app_settings():
 
 
 @pytest.fixture
-def bearer(api_token):
-    """``bearer("camille", "contributor")``: make the account, return headers with its token."""
-
-    def make(name: str, role: str) -> dict:
-        return {"Authorization": f"Bearer {api_token(name, role)}"}
-
-    return make
-
-
-@pytest.fixture
 def people(bearer):
     return {
         "contributor": bearer("camille", "contributor"),

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from recipes.community import accounts
-from tests.conftest import PASSWORD, csrf_token_of
+from tests.conftest import PASSWORD, close_app, csrf_token_of
 
 REDIS_URI = "redis://127.0.0.1:6379/0"
 LOW_SAVES_LIMIT = "3 per minute"
@@ -44,7 +44,7 @@ def apps():
 
     yield make
     for app in made:
-        app.extensions["levain.engine"].dispose()
+        close_app(app)
 
 
 def token_for(app, name: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from sqlalchemy import delete, update
 from recipes.models import Recipe
 from recipes.search.models import SearchDocumentRow
 from recipes.search.outbox import has_pending
-from tests.conftest import csrf_token_of
+from tests.conftest import close_app, csrf_token_of
 from tests.http import test_search_api as api_tests
 from wiki import create_app
 
@@ -128,4 +128,4 @@ def test_searching_after_the_index_folder_was_deleted(app, recipes):
     assert "1 result" in page(client, q="insurance")
     shutil.rmtree(Path(app.config["INSTANCE_PATH"]) / "search")
     assert "1 result" in page(client, q="insurance")
-    whoosh_app.extensions["levain.engine"].dispose()
+    close_app(whoosh_app)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token_of
+from tests.conftest import PASSWORD, close_app, csrf_token_of
 from tests.http.test_rate_limits import create_recipe, failed_logins, token_for
 from tests.unit.test_cli import free_port
 from wiki import create_app
@@ -81,7 +81,7 @@ def test_a_generated_secret_key_on_postgresql_is_warned_about(tmp_path, caplog):
     url = "postgresql+psycopg://nobody@127.0.0.1:1/levain"
     with caplog.at_level(logging.WARNING):
         app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": url})
-    app.extensions["levain.engine"].dispose()
+    close_app(app)
     assert any("LEVAIN_SECRET_KEY is not set" in r.getMessage() for r in caplog.records)
     caplog.clear()
     with caplog.at_level(logging.WARNING):

@@ -23,10 +23,10 @@ from sqlalchemy.exc import OperationalError
 from recipes.database import database_failure, make_engine
 from recipes.models import Blob, Recipe, Revision, SearchOutbox
 from recipes.schema import upgrade_database
-from tests.conftest import PASSWORD, POSTGRES_SERVER_URL, csrf_token_of
+from tests.conftest import PASSWORD, POSTGRES_SERVER_URL, close_app, csrf_token_of
 from tests.system.conftest import free_port
 from wiki.db import get_session
-from wiki.search import refresh_index, stop_index_writer
+from wiki.search import refresh_index
 
 needs_postgres = pytest.mark.skipif(not POSTGRES_SERVER_URL, reason="LEVAIN_TEST_POSTGRES_URL is not set")
 UNREACHABLE_MESSAGE = "cannot reach its database"
@@ -81,7 +81,7 @@ def test_sqlite_database_that_cannot_be_opened_answers_503_until_it_can(tmp_path
     engine.dispose()
     assert client.get("/api/v1/recipes").status_code == 200
     assert client.get("/").status_code == 200
-    app.extensions["levain.engine"].dispose()
+    close_app(app)
 
 
 @needs_postgres
@@ -90,7 +90,7 @@ def test_postgres_server_that_does_not_answer_gives_503(tmp_path, caplog):
     app = make_app(nobody.render_as_string(hide_password=False), tmp_path)
 
     assert_unavailable(app.test_client(), caplog)
-    app.extensions["levain.engine"].dispose()
+    close_app(app)
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_postgres_recovers_without_restart(later_postgres_database, tmp_path, ca
     assert answer.get_json()["error"]["code"] == "unavailable"
     assert len(database_log_lines(caplog, "unreachable")) == 1
     assert client.get("/api/v1/recipes").status_code == 200
-    app.extensions["levain.engine"].dispose()
+    close_app(app)
 
 
 # --- read-only and full storage on save (SQLite) ----------------------------------------------------
@@ -176,8 +176,7 @@ def wiki(sqlite_template, tmp_path):
     assert client.post("/login", data=login).status_code in (302, 303)
     refresh_index(app)  # the recipe's outbox row, applied now rather than by the writer thread mid-test
     yield app, client, token
-    stop_index_writer(app)
-    app.extensions["levain.engine"].dispose()
+    close_app(app)
 
 
 class StorageFault:

@@ -17,6 +17,7 @@ from recipes.community.regions import get_region
 from recipes.models import Change
 from recipes.queries import list_recipes
 from recipes.search.outbox import has_pending
+from tests.conftest import close_app
 from wiki import create_app
 
 PASSWORD = "correct horse battery"
@@ -181,7 +182,7 @@ def test_a_database_that_was_never_initialised_gets_a_hint_not_a_traceback(tmp_p
         for args in (["user", "token", "bot"], ["region", "add", "Brest"], ["demo", "--if-empty"]):
             assert_refused(runner.invoke(args=args), "levain init")
     finally:
-        app.extensions["levain.engine"].dispose()
+        close_app(app)
 
 
 def levain_env(instance: Path) -> dict[str, str]:

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import plain_render
+from tests.conftest import close_app, plain_render
 from tests.unit.exchange_wiki import Databases, build_wiki
 
 
@@ -41,7 +41,7 @@ def test_export_then_import_into_a_new_instance(wiki_app, databases, tmp_path):
     exported = invoke(wiki_app, "export", str(first))
     assert exported.exit_code == 0, exported.output
     assert "records" in exported.output
-    wiki_app.extensions["levain.engine"].dispose()
+    close_app(wiki_app)
     target = make_app(databases.empty(), tmp_path / "target")
     try:
         imported = invoke(target, "import", str(first))
@@ -53,7 +53,7 @@ def test_export_then_import_into_a_new_instance(wiki_app, databases, tmp_path):
         again = invoke(target, "import", str(first))
         assert again.exit_code == 1 and "not empty" in again.output
     finally:
-        target.extensions["levain.engine"].dispose()
+        close_app(target)
 
 
 def test_export_to_standard_output(wiki_app):
