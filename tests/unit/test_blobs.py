@@ -55,7 +55,8 @@ def depth(session, id_: str) -> int:
 def prose(n: int) -> str:
     """A text of ``n`` paragraphs that compresses like prose (a wide vocabulary, unlike ``paragraphs``)."""
     rng = random.Random(3)
-    vocabulary = ["".join(rng.choice("aeiourstlnmcdpb") for _ in range(rng.randint(2, 9))) for _ in range(800)]
+    letters = "aeiourstlnmcdpb"
+    vocabulary = ["".join(rng.choice(letters) for _ in range(rng.randint(2, 9))) for _ in range(800)]
     return "\n\n".join(" ".join(rng.choice(vocabulary) for _ in range(60)) for _ in range(n))
 
 
