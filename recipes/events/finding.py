@@ -19,7 +19,7 @@ from recipes.errors import Invalid, NotFound
 from recipes.events import cleaning
 from recipes.lineage.tree import lineage as lineage_of
 from recipes.models import Event, EventSeries, Recipe, Region, User
-from recipes.queries import Page, clamp_limit, get_recipe_id
+from recipes.queries import LATEST_EVENTS_SHOWN, Page, clamp_limit, get_recipe_id
 
 MAX_FEED_EVENTS = 50_000
 MAX_FILTER_LENGTH = 200
@@ -219,3 +219,15 @@ def count_events(session: Session, recipe_id: int) -> tuple[int, int]:
         )
     ).one()
     return row[0], row[1]
+
+
+def latest_events(session: Session, recipe_id: int, limit: int = LATEST_EVENTS_SHOWN) -> list[Event]:
+    """The recipe's approved events that started last (planned ones first), for its page: the same
+    for every reader, as ``queries.page_version`` marks them."""
+    query = (
+        select(Event)
+        .where(Event.recipe_id == recipe_id, Event.status == "approved")
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -135,3 +135,23 @@ def test_the_recipe_page_says_how_often_and_where_it_was_done(app, client, recip
     assert we_did_it(client, recipe, place="Quimper", region="").status_code == 303
     assert re.search(r"Fait 3 fois\s+dans 2 lieux", readers_page())
     assert re.search(r"Done 3 times\s+in 2 places", readers_page("en"))
+
+
+def test_the_recipe_page_lists_its_latest_events_with_a_small_map_of_them(app, client, recipe):
+    def readers_page():
+        return app.test_client().get("/recipes/copy-party", headers={"Accept-Language": "en"})
+
+    assert 'class="recipe-events"' not in readers_page().get_data(as_text=True)
+    we_did_it(client, recipe, place="Quimper", region="")
+    page = readers_page().get_data(as_text=True)
+    assert 'class="recipe-events"' in page and "Copy party, Quimper" in page
+    assert "leaflet.js" not in page and "data-geojson" not in page  # no point: no map to draw
+
+    location = we_did_it(client, recipe, starts_at="2026-06-02", latitude="48.39", longitude="-4.49").location
+    page = readers_page().get_data(as_text=True)
+    section = page.partition('class="recipe-events"')[2].partition("</section>")[0]
+    events = re.findall(r'<a href="(/events/\d+)">([^<]+)</a>', section)
+    assert events == [(location, "Copy party, Brest"), (events[1][0], "Copy party, Quimper")]
+    assert 'data-geojson="/api/v1/events.geojson?recipe=copy-party"' in section
+    assert "vendor/leaflet/leaflet.js" in page and "<script>" not in page
+    assert '<a href="/recipes/copy-party/events">All the events (2)' in section

@@ -172,6 +172,24 @@ def test_malformed_filters_are_invalid(args):
         finding.clean_filters(args)
 
 
+def test_a_recipes_latest_events_are_its_approved_ones_that_started_last(session, lea, recipe, render):
+    for day in range(1, 8):
+        record(session, lea, render, starts_at=f"2026-05-0{day}", title=f"Mai {day}")
+    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
+    record_event(
+        session,
+        "copy-party",
+        {"starts_at": "2026-09-01", "place": "Quimper"},
+        author=newcomer,
+        render=render,
+        review_policy="new-accounts",
+    )
+
+    latest = finding.latest_events(session, recipe.id)
+    assert [event.title for event in latest] == ["Mai 7", "Mai 6", "Mai 5", "Mai 4", "Mai 3"]
+    assert [event.title for event in finding.latest_events(session, recipe.id, limit=2)] == ["Mai 7", "Mai 6"]
+
+
 def test_events_page_by_start_with_a_cursor(session, lea, recipe, render):
     ids = [record(session, lea, render, starts_at=f"2026-05-{day:02}").id for day in (3, 1, 2)]
 

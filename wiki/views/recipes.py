@@ -23,7 +23,7 @@ from recipes.community.visibility import (
     shown_revision,
 )
 from recipes.errors import EditConflict, LevainError
-from recipes.events.finding import count_events
+from recipes.events.finding import count_events, latest_events
 from recipes.events.recording import get_event
 from recipes.history import editing, images
 from recipes.history.diffing import diff_rows, hunks
@@ -53,6 +53,7 @@ from .common import (
     template_globals,
     with_missing_marked,
 )
+from .events import map_settings
 from .forks import variant_notes
 from .moderation import history_notes, recipe_notices
 
@@ -104,6 +105,8 @@ def show(slug: str):
     context = {
         "events_done": done,
         "event_places": places,
+        "latest_events": latest_events(session, recipe.id) if done else [],
+        "map": map_settings(),
         "recipe": recipe,
         "credits": credits,
         "json_ld": json_ld(credits),
