@@ -14,6 +14,7 @@ from recipes.events.recording import change_event, delete_event, get_event, reco
 from recipes.events.series import create_series, place_region
 from recipes.history import editing
 from recipes.lineage import forks
+from recipes.lineage.tree import lineage
 from recipes.models import AuditEntry, Change
 
 TEXT = "# Copy party\n\nOn copie des logiciels libres.\n"
@@ -155,6 +156,25 @@ def test_events_are_found_by_lineage_region_dates_and_box(session, lea, recipe, 
     assert found(bbox="-5,47,-1,49") == [brest.id]
     assert found(bbox="170,-90,7,90") == [brest.id, geneva.id]  # across the antimeridian
     assert found(recipe="nothing-here") == []
+
+
+def test_each_recipe_of_a_lineage_counts_the_times_it_was_done(session, lea, recipe, render):
+    variant = forks.fork_recipe(session, "copy-party", author=lea, region="geneve", render=render).recipe
+    record(session, lea, render, slug="copy-party-geneve")
+    record(session, lea, render, slug="copy-party-geneve", starts_at="2026-06-01")
+    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
+    record_event(
+        session,
+        "copy-party",
+        {"starts_at": "2026-05-14", "place": "Brest"},
+        author=newcomer,
+        render=render,
+        review_policy="new-accounts",
+    )
+
+    family = lineage(session, "copy-party")
+    assert sorted(family.recipe_ids()) == sorted([recipe.id, variant.id])
+    assert finding.events_done_by_recipe(session, family.recipe_ids()) == {variant.id: 2}
 
 
 @pytest.mark.parametrize(
