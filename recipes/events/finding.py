@@ -141,6 +141,7 @@ def find_events(
     query = filtered(session, select(Event), filters, viewer).options(
         joinedload(Event.recipe),
         joinedload(Event.revision),
+        joinedload(Event.led_to_revision),
         joinedload(Event.author),
         joinedload(Event.region),
         joinedload(Event.series),
@@ -235,3 +236,18 @@ def latest_events(session: Session, recipe_id: int, limit: int = LATEST_EVENTS_S
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def lessons_by_revision(
+    session: Session, revision_ids: list[int], viewer: User | None
+) -> dict[int, list[Event]]:
+    """The events whose accounts led to these revisions (``Event.led_to_revision``), by revision id."""
+    query = (
+        select(Event)
+        .where(Event.led_to_revision_id.in_(revision_ids), visible_to(viewer))
+        .order_by(Event.starts_at, Event.id)
+    )
+    lessons: dict[int, list[Event]] = {}
+    for event in session.scalars(query):
+        lessons.setdefault(event.led_to_revision_id, []).append(event)
+    return lessons

@@ -10,12 +10,13 @@ from sqlalchemy import select
 from recipes.community import accounts, regions
 from recipes.errors import Forbidden, Invalid, NotFound
 from recipes.events import finding, formats
-from recipes.events.recording import change_event, delete_event, get_event, record_event
+from recipes.events.recording import change_event, delete_event, get_event, record_event, record_lesson
 from recipes.events.series import create_series, place_region
 from recipes.history import editing
 from recipes.lineage import forks
 from recipes.lineage.tree import lineage
 from recipes.models import AuditEntry, Change
+from recipes.moderation import protection
 
 TEXT = "# Copy party\n\nOn copie des logiciels libres.\n"
 
@@ -190,6 +191,26 @@ def test_each_recipe_of_a_lineage_counts_the_times_it_was_done(session, lea, rec
 def test_malformed_filters_are_invalid(args):
     with pytest.raises(Invalid):
         finding.clean_filters(args)
+
+
+def test_an_event_links_to_the_revision_its_account_led_to(session, lea, recipe, render):
+    event = record(session, lea, render, report="Prévoir des rallonges.")
+    edit = editing.save_edit(
+        session, "copy-party", author=lea, body=TEXT + "\nDes rallonges.\n", base_revision=1, render=render
+    )
+
+    record_lesson(session, event.id, edit.revision.number, user=lea)
+    assert get_event(session, event.id).led_to_revision.number == 2
+    assert finding.lessons_by_revision(session, [edit.revision.id], None) == {edit.revision.id: [event]}
+    assert session.scalars(select(Change.type).order_by(Change.id.desc())).first() == "event_edit"
+    with pytest.raises(Invalid, match="has no revision 7"):
+        record_lesson(session, event.id, 7, user=lea)
+    moderator = accounts.create_user(session, "mo", "password123", role="moderator")
+    protection.protect_recipe(session, "copy-party", moderator=moderator, level="moderator", reason="calme")
+    with pytest.raises(Forbidden):  # only those who may edit the recipe say what an edit came from
+        record_lesson(session, event.id, 1, user=lea)
+    change_event(session, event.id, {"led_to_revision": None}, user=lea, render=render)
+    assert get_event(session, event.id).led_to_revision is None
 
 
 def test_a_recipes_latest_events_are_its_approved_ones_that_started_last(session, lea, recipe, render):
