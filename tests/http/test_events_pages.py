@@ -192,7 +192,8 @@ def test_an_edit_made_from_an_account_is_the_revision_the_event_led_to(client, r
 
 
 def test_an_edit_whose_event_went_meanwhile_is_saved_all_the_same(client, recipe):
-    form = {"csrf_token": recipe, "base_revision": "1", "title": "Copy party", "body": TEXT + "\nEt du thé.\n"}
+    body = TEXT + "\nEt du thé.\n"
+    form = {"csrf_token": recipe, "base_revision": "1", "title": "Copy party", "body": body}
     assert client.post("/recipes/copy-party/edit", data={**form, "event": "999"}).status_code == 303
     form.update(base_revision="2", body=form["body"] + "Et du café.\n")
     assert client.post("/recipes/copy-party/edit", data={**form, "event": "abc"}).status_code == 303
