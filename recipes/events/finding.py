@@ -251,3 +251,23 @@ def lessons_by_revision(
     for event in session.scalars(query):
         lessons.setdefault(event.led_to_revision_id, []).append(event)
     return lessons
+
+
+def watched_events(
+    session: Session, recipe_ids: list[int], region_ids: list[int], viewer: User | None, *, limit: int = 20
+) -> list[Event]:
+    """The latest events (planned ones first) of the watched recipes, of the recipes of the watched
+    regions, and held in the watched regions, as ``viewer`` may see them."""
+    if not recipe_ids and not region_ids:
+        return []
+    about = or_(
+        Event.recipe_id.in_(recipe_ids), Recipe.region_id.in_(region_ids), Event.region_id.in_(region_ids)
+    )
+    query = (
+        filtered(session, select(Event), EventFilters(), viewer)  # joins the recipe
+        .where(about)
+        .options(joinedload(Event.recipe), joinedload(Event.region))
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query).unique())

@@ -213,6 +213,21 @@ def test_an_event_links_to_the_revision_its_account_led_to(session, lea, recipe,
     assert get_event(session, event.id).led_to_revision is None
 
 
+def test_watched_events_are_those_of_watched_recipes_and_regions(session, lea, recipe, render):
+    brest = regions.get_region(session, "brest")
+    editing.create_recipe(session, author=lea, title="Atelier vélo", body=TEXT, render=render)
+    on_recipe = record(session, lea, render)
+    in_region = record(session, lea, render, slug="atelier-velo", region="brest", starts_at="2026-06-01")
+    record(session, lea, render, slug="atelier-velo", title="Ailleurs")
+
+    def watched(recipe_ids, region_ids):
+        return [event.id for event in finding.watched_events(session, recipe_ids, region_ids, None)]
+
+    assert watched([recipe.id], []) == [on_recipe.id]
+    assert watched([recipe.id], [brest.id]) == [in_region.id, on_recipe.id]
+    assert watched([], []) == []
+
+
 def test_a_recipes_latest_events_are_its_approved_ones_that_started_last(session, lea, recipe, render):
     for day in range(1, 8):
         record(session, lea, render, starts_at=f"2026-05-0{day}", title=f"Mai {day}")
