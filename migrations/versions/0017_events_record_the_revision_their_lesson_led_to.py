@@ -1,7 +1,7 @@
 """Events record the revision their lesson led to: an edit saved from an event's account links back to it
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0018
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "0017"
-down_revision = "0016"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
