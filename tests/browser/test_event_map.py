@@ -2,7 +2,8 @@
 
 A person says "We did it" on a recipe: they click the map to place the event, which fills in its
 latitude and longitude, and record it. The map of every event then shows a marker whose popup leads to
-the event, and the recipe's page shows it on its small map. No page may log a console error except the blocked tiles (a CSP violation shows up as one).
+the event, and the recipe's page shows it on its small map. No page may log a console error except
+the blocked tiles (a CSP violation shows up as one).
 """
 
 from __future__ import annotations
