@@ -41,7 +41,7 @@ from recipes.generation import read_generation
 from recipes.queries import page_version
 
 from .api.common import checked_slug
-from .auth import current_domain_user
+from .auth import carries_no_credentials, current_domain_user
 from .db import get_session
 
 # A kept page is 10–30 KB: a few thousand are the working set of a large wiki for a few tens of MB.
@@ -107,7 +107,9 @@ class ReaderView:
 def reader_view(slug: str) -> ReaderView | None:
     """The reader's view of the recipe at ``slug``; None when the request is not a reader's or no
     recipe is there."""
-    if request.query_string or "_flashes" in session or current_domain_user() is not None:
+    if request.query_string:
+        return None
+    if not carries_no_credentials() and ("_flashes" in session or current_domain_user() is not None):
         return None
     key = (checked_slug(slug), str(get_locale()))
     # Read before the version: a write committed between the two raises it past what is kept.
@@ -164,7 +166,8 @@ def _reader_response(html: str, etag: str) -> Response:
     response.set_etag(etag)
     # Kept by browsers and proxies, and asked again each time: a change shows on the next view.
     response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    # Only an asker holding a copy can be answered 304; the others need no comparing at all.
+    return response.make_conditional(request) if request.if_none_match else response
 
 
 def _entity_tag(key: PageKey, version: tuple) -> str:
