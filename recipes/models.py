@@ -478,6 +478,8 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"), index=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    # The revision of the recipe an edit made from its account saved (what the run taught, applied).
+    led_to_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -499,7 +501,8 @@ class Event(Base):
     __table_args__ = (CheckConstraint(f"status IN {EVENT_STATUSES}", name="status"),)
 
     recipe: Mapped[Recipe] = relationship()
-    revision: Mapped[Revision] = relationship()
+    revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
+    led_to_revision: Mapped[Revision | None] = relationship(foreign_keys=[led_to_revision_id])
     author: Mapped[User] = relationship()
     region: Mapped[Region | None] = relationship()
     series: Mapped[EventSeries | None] = relationship()
