@@ -1,6 +1,6 @@
 """Events record the revision their lesson led to: an edit saved from an event's account links back to it
 
-Revision ID: 0017
+Revision ID: 0019
 Revises: 0018
 """
 
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0017"
+revision = "0019"
 down_revision = "0018"
 branch_labels = None
 depends_on = None
