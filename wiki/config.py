@@ -5,15 +5,19 @@ as JSON where it can (``LEVAIN_SESSION_COOKIE_SECURE=true`` is a boolean).
 
 Settings are checked once loaded, so that a typo stops ``levain`` and the app at start-up with a
 ``SettingError`` naming the variable and what it accepts, rather than failing later, request by request.
+A variable whose name is a typo of a setting's (``LEVAIN_REVEIW_POLICY``) would be ignored without a
+word, the default taking its place: it is warned about, naming the setting it resembles.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask_limiter.constants import ConfigVars
 from limits import parse_many
 from limits.storage import SCHEMES as RATELIMIT_STORAGE_SCHEMES
 from sqlalchemy.engine import make_url
@@ -24,6 +28,15 @@ from recipes.licences.rules import DEFAULT_OFFERED, LICENCES, parse_offered
 from recipes.search.service import BACKENDS as SEARCH_BACKENDS
 
 DATABASE_BACKENDS = ("sqlite", "postgresql")
+# Levain's settings that no default names (the budgets are the config_key of wiki.security's limits);
+# with the defaults, Flask's and Flask-Limiter's, the names a LEVAIN_ variable may carry without being
+# taken for a typo.
+SETTINGS_WITHOUT_DEFAULT = (
+    "INSTANCE_PATH", "SECRET_KEY", "RATELIMIT_SAVES", "RATELIMIT_PREVIEWS", "RATELIMIT_REGIONS",
+    "RATELIMIT_COMMENTS",
+)
+LIMITER_SETTINGS = frozenset(value for name, value in vars(ConfigVars).items() if name.isupper())
+PREFIX = "LEVAIN_"
 # A rate-limit store that does not answer must not hold requests up: it is given up on quickly.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
 
@@ -69,7 +82,10 @@ def instance_path(test_config: dict | None) -> Path:
 def load(app: Flask, test_config: dict | None) -> None:
     """Fill ``app.config`` from the defaults, the environment and the test configuration."""
     app.config.from_object(DefaultConfig)
-    app.config.from_prefixed_env("LEVAIN")
+    known = {*app.config, *SETTINGS_WITHOUT_DEFAULT, *LIMITER_SETTINGS}
+    for variable, setting in misspelled_settings(os.environ, known):
+        app.logger.warning("%s is not a setting Levain knows and is ignored: is it %s?", variable, setting)
+    app.config.from_prefixed_env(PREFIX.rstrip("_"))
     if test_config:
         app.config.update(test_config)
     instance = Path(app.instance_path)
@@ -91,6 +107,19 @@ def load(app: Flask, test_config: dict | None) -> None:
                 "folder, so a visitor logged in on one server is logged out on another. Give every "
                 "server the same LEVAIN_SECRET_KEY."
             )
+
+
+def misspelled_settings(environment: dict[str, str], known: set[str]) -> list[tuple[str, str]]:
+    """``(variable, setting)`` for each ``LEVAIN_`` variable that names no setting but is close to the
+    name of one of Levain's (a typo); other unknown names (a setting of Flask's extensions) pass."""
+    settings = sorted(name for name in {*vars(DefaultConfig), *SETTINGS_WITHOUT_DEFAULT} if name.isupper())
+    found = []
+    for variable in sorted(name for name in environment if name.startswith(PREFIX)):
+        key = variable.removeprefix(PREFIX)
+        close = difflib.get_close_matches(key, settings, n=1, cutoff=0.8)
+        if key not in known and close:
+            found.append((variable, PREFIX + close[0]))
+    return found
 
 
 class SettingError(ValueError):

@@ -1,8 +1,9 @@
 """``GET /healthz``: whether this server can answer, for load balancers and monitoring.
 
 200 ``{"status": "ok", "database": "ok", "schema": …}`` when the database answers, 503
-``{"status": "unavailable", "database": "unreachable"}`` when it does not. It is never rate-limited
-(no limit is declared on it), sets no cookie and may not be cached.
+``{"status": "unavailable", "database": "unreachable"}`` when it does not, and 503 with ``"schema":
+null`` when it answers but was never set up (``levain init`` not run: every page would fail). It is
+never rate-limited (no limit is declared on it), sets no cookie and may not be cached.
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ def healthz():
         response = jsonify({"status": "unavailable", "database": "unreachable"})
         response.status_code = 503
     else:
+        status = "ok" if schema is not None else "unavailable"
         response = jsonify(
-            {"status": "ok", "database": "ok", "schema": schema, "schema_head": newest_migration()}
+            {"status": status, "database": "ok", "schema": schema, "schema_head": newest_migration()}
         )
+        if schema is None:
+            current_app.logger.error("health check: the database has no tables; run `levain init`")
+            response.status_code = 503
     response.cache_control.no_store = True
     return response

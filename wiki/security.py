@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, session
 from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -61,10 +61,13 @@ PREVIEWS_LIMIT = "60 per minute"
 # Regions and comments are public at once, with no review: a budget keeps one account from flooding them.
 REGIONS_LIMIT = "10 per hour"
 COMMENTS_LIMIT = "20 per minute"
-# A reader's page carries no CSRF token, so that it sets no session cookie and a cache may keep it.
+# A page read by a visitor not logged in carries no CSRF token, so that it sets no session cookie and a
+# cache may keep it (``layout_wants_token``).
 # Its language switch is checked instead by the Origin (or Referer) that browsers send with a form,
 # which a page of another site cannot make its own; with a token, the token is checked as anywhere.
 TOKENLESS_ENDPOINTS = frozenset({"pages.language"})
+# Pages a visitor not logged in comes to in order to send a form: their layout carries the token too.
+FORM_PAGES_FOR_VISITORS = frozenset({"auth.login", "auth.register"})
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,24 @@ def init_rate_limits(app: Flask) -> None:
     app.extensions[LIMITER_EXTENSION] = app_limiter
 
 
+def layout_wants_token() -> bool:
+    """Whether the layout (its ``csrf-token`` meta tag and language switch) carries a CSRF token.
+
+    A reader's page does not: making one would make a session, whose cookie keeps every page a visitor
+    not logged in reads (home, tags, history, search …) out of shared caches; its language switch is
+    checked by its origin instead. A logged-in visitor's pages do (the editor's scripts send it), and so
+    do the login and registration pages and the pages of a visitor whose session already holds one.
+    """
+    return (
+        current_user.is_authenticated
+        or request.endpoint in FORM_PAGES_FOR_VISITORS
+        or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in session
+    )
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    app.add_template_global(layout_wants_token)
     init_rate_limits(app)
     app.before_request(_check_csrf)
     app.before_request(_refuse_unstorable_json_texts)

@@ -33,7 +33,7 @@ def home(client, **headers) -> str:
 
 
 def switch(client, language: str, next_path: str, token: str | None = None):
-    data = {"language": language, "next": next_path, "csrf_token": token or csrf_token_of(client, "/")}
+    data = {"language": language, "next": next_path, "csrf_token": token or csrf_token_of(client)}
     return client.post("/language", data=data)
 
 
@@ -90,7 +90,7 @@ def test_every_page_offers_the_switch_back_to_itself(client):
     ],
 )
 def test_a_bad_language_is_refused_and_nothing_is_remembered(client, data, status):
-    token = csrf_token_of(client, "/")
+    token = csrf_token_of(client)
     response = client.post("/language", data={**data, "csrf_token": token})
     assert response.status_code == status
     assert client.get_cookie("levain_lang") is None

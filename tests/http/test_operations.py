@@ -8,6 +8,7 @@ import re
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.conftest import close_app
 from tests.http.test_rate_limits import create_recipe, failed_logins
 
 UNREACHABLE_POSTGRES = "postgresql+psycopg://nobody@127.0.0.1:1/levain?connect_timeout=2"
@@ -44,6 +45,20 @@ def test_the_health_check_is_503_when_the_database_does_not_answer(tmp_path, cap
     assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
     assert "Set-Cookie" not in response.headers
     assert any("health check" in record.getMessage() for record in caplog.records)
+
+
+def test_the_health_check_is_503_on_a_database_never_set_up(tmp_path, caplog):
+    from wiki import create_app
+
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    try:
+        with caplog.at_level(logging.ERROR):
+            response = app.test_client().get("/healthz")
+    finally:
+        close_app(app)
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable" and response.get_json()["schema"] is None
+    assert any("levain init" in record.getMessage() for record in caplog.records)
 
 
 # --- request ids --------------------------------------------------------------------------------------

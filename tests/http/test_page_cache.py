@@ -82,6 +82,28 @@ def test_a_readers_page_makes_no_session_and_its_language_switch_works(app, reci
     assert reader.get_cookie("levain_lang").value == "en"
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["/", "/regions", "/tags", "/changes", "/search?q=copy", f"/recipes/{SLUG}/history",
+     f"/recipes/{SLUG}?rev=1", "/recipes/nowhere"],
+)
+def test_every_page_a_reader_reads_makes_no_session(app, recipe, address):
+    reader = app.test_client()
+    page = reader.get(address, headers={"Accept-Language": "en"})
+    assert page.status_code in (200, 404)
+    assert page.headers.get("Set-Cookie") is None
+    assert '<meta name="csrf-token" content="">' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("address", ["/login", "/register"])
+def test_the_login_and_registration_pages_carry_a_token_for_their_form(app, address):
+    visitor = app.test_client()
+    page = visitor.get(address).get_data(as_text=True)
+    [token] = re.findall(r'<meta name="csrf-token" content="([^"]+)"', page)
+    assert f'name="csrf_token" value="{token}"' in page
+    assert visitor.get("/").get_data(as_text=True).count(token) == 2  # a session holding one keeps it
+
+
 def test_a_language_switch_without_a_token_from_another_site_is_refused(app, recipe):
     reader = app.test_client()
     switch = {"language": "en", "next": "/"}

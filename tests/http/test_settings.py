@@ -61,6 +61,18 @@ def test_levain_stops_at_a_typo_with_one_line_and_no_traceback(tmp_path):
     assert not (tmp_path / "instance" / "levain.db").exists()
 
 
+def test_a_misspelled_setting_is_warned_about_naming_the_setting_it_resembles(tmp_path):
+    result = run_levain(
+        tmp_path, "db", "current",
+        LEVAIN_REVEIW_POLICY="all", LEVAIN_TRUSTED_PROXY="1", LEVAIN_RATELIMIT_ENABLED="false",
+    )
+    assert result.returncode == 0
+    warning = "LEVAIN_{} is not a setting Levain knows and is ignored: is it LEVAIN_{}?"
+    assert warning.format("REVEIW_POLICY", "REVIEW_POLICY") in result.stderr
+    assert warning.format("TRUSTED_PROXY", "TRUSTED_PROXIES") in result.stderr
+    assert "RATELIMIT_ENABLED" not in result.stderr  # Flask-Limiter's own setting
+
+
 def test_gunicorn_refuses_to_start_the_app_with_a_typo(tmp_path):
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("LEVAIN_")}
     environment = inherited | {
