@@ -200,7 +200,7 @@ def _touches(changes: Sequence[_Change], ends: Sequence[int], span: _Span) -> bo
     ``ends`` are the changes' ends, in order, to find the first change that can reach the span.
     """
     first = bisect_left(ends, span.start)
-    for change in changes[first:]:
+    for change in itertools.islice(changes, first, None):
         if change.start > span.end:
             return False
         if change.start < change.end:
