@@ -132,27 +132,18 @@ def unambiguous_blocks(
 
 
 def _ambiguous_spans(diff: _Diff, pairs: Sequence[_Pair], changes: Sequence[_Change]) -> list[_Span]:
-    """One side's ambiguous spans: lines added or removed among copies, lines moved across blank lines."""
-    places = _base_places(len(diff.side), len(diff.base), pairs)
-    spans = [
-        _Span(places[start], places[end - 1] + (0 if diff.added[end - 1] else 1), ends_count=True)
-        for start, end in _runs_of_copies(diff.side, diff.added)
-    ]
+    """One side's ambiguous spans: lines added or removed among copies, lines moved across blank lines.
+
+    Lines added among copies of themselves span the base lines of the copies kept, and the places
+    right before and after them, where the added ones may as well have been.
+    """
+    kept_as = {side_line: base_line for base_line, side_line in pairs}
+    spans = []
+    for start, end in _runs_of_copies(diff.side, diff.added):
+        kept = [kept_as[number] for number in range(start, end) if number in kept_as]
+        spans.append(_Span(kept[0], kept[-1] + 1, ends_count=True))
     spans += [_Span(start, end, ends_count=False) for start, end in _runs_of_copies(diff.base, diff.removed)]
     return spans + _moves_across_blank_lines(diff, changes)
-
-
-def _base_places(side_length: int, base_length: int, pairs: Sequence[_Pair]) -> list[int]:
-    """For each side line, the base line it is kept as, or the base place it is inserted at."""
-    places = [base_length] * side_length
-    next_kept = base_length
-    pair_index = len(pairs) - 1
-    for number in range(side_length - 1, -1, -1):
-        if pair_index >= 0 and pairs[pair_index][1] == number:
-            next_kept = pairs[pair_index][0]
-            pair_index -= 1
-        places[number] = next_kept
-    return places
 
 
 def _runs_of_copies(lines: Sequence[str], changed: Sequence[bool]) -> list[tuple[int, int]]:

@@ -538,3 +538,14 @@ def test_a_line_moved_across_a_blank_line_is_also_that_blank_line_moved_beside_t
     theirs = "## Matériel\n\n\n- 3 de farine\nBudget pour.\n\n## Notes\n"
     for first, second in ((ours, theirs), (theirs, ours)):
         assert not merge3(base, first, second).clean
+
+
+def test_a_blank_line_added_between_paragraphs_keeps_their_conflicts_apart():
+    ours = PARAGRAPHS.replace("l'eau.\n\n", "l'eau.\n\n\n").replace("Pétrir 10", "Pétrir 12")
+    theirs = PARAGRAPHS.replace("la farine", "la farine T65").replace("Pétrir 10", "Pétrir doucement 15")
+    for first, second in ((ours, theirs), (theirs, ours)):
+        result = merge3(PARAGRAPHS, first, second)
+        assert [conflict.base for conflict in result.conflicts] == ["Pétrir 10 minutes.\n"]
+        assert result.resolve(["Pétrir 12 minutes.\n"]) == (
+            "Levain\n\nMélanger la farine T65 et l'eau.\n\nPétrir 12 minutes.\n\nCuire 40 minutes à 240 °C.\n"
+        )
