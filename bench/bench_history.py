@@ -41,7 +41,7 @@ PAGE_SIZE = 50
 REPETITIONS = 30
 CONTENT_REPETITIONS = 100
 PAGE_GOAL_SECONDS = 0.010
-# Any revision loads with at most two decompressions: the slowest depth within this of the fastest.
+# Any revision loads with at most three decompressions: the slowest depth within this of the fastest.
 CONTENT_SPREAD_GOAL = 2.0
 # ``before`` of each page timed: the newest page, one in the middle, the one ending at revision 1.
 DEPTHS = {"first page": None, "middle": REVISIONS // 2, "near revision 1": PAGE_SIZE + 1}

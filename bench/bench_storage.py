@@ -19,7 +19,7 @@ from recipes.models import Revision
 from wiki.markdown import render_markdown
 
 REVISIONS = 300
-GOAL_FRACTION = 0.15
+GOAL_FRACTION = 0.07
 
 
 def main() -> list[Row]:

@@ -1,10 +1,13 @@
 """Content-addressed, compressed storage of texts and their rendered HTML.
 
 A blob's id is the sha-256 of its text, so an unchanged save, a revert and a fork reuse the blob they
-point at. A blob is stored either *whole* (zlib) or as a *delta*: zlib compressed with a whole blob's
+point at. A blob is stored either *whole* (zlib) or as a *delta*: zlib compressed with another blob's
 text as preset dictionary, which makes a text that differs from its base by a few edits cost a few
-dozen bytes. A delta's base is always a whole blob, so loading any blob takes at most two
-decompressions, however long the history. A new whole blob is started when the delta stops paying.
+dozen bytes. Deltas have two levels, like the frames of a video: a *mid* delta's base is a whole blob,
+a *deep* delta's base is a mid delta. So loading any blob takes at most three decompressions, however
+long the history, and a long run of small edits is mostly deep deltas of a few dozen bytes, each
+measured against a recent text rather than one that has drifted far. A new mid delta is started when
+a deep delta stops being tiny, a new whole blob when a mid delta stops paying.
 
 A blob never changes once stored, so each process keeps the blobs it loaded lately (``BlobCache``, one
 per database engine, bounded by the characters it holds): a page viewed again costs no query and no
@@ -29,8 +32,12 @@ from sqlalchemy.orm import Session
 from .models import Blob
 
 # A delta is kept only while it is much smaller than the text stored whole: deltas grow as a text
-# drifts from its base, and starting a new whole blob early keeps a long history small.
-DELTA_WORTH_RATIO = 0.2
+# drifts from its base. A mid delta pays up to a fifth of the whole; a deep delta is kept only while
+# tiny, because past that a new mid delta makes every following deep delta small again (measured on
+# 300 small edits of a 5 KB recipe, bench/bench_storage.py: 12.3% of the raw text with one level of
+# deltas at 1/5, 5.5% with these two).
+MID_DELTA_RATIO = 0.2
+DEEP_DELTA_RATIO = 0.05
 # zlib's window: a preset dictionary longer than this only helps with its last 32 KiB.
 ZLIB_WINDOW = 32 * 1024
 # Ids a query looks up at once (SQLite allows 32,766 parameters, PostgreSQL 65,535).
@@ -71,14 +78,13 @@ def _decompress(data: bytes, dictionary: bytes | None) -> bytes:
 def store_blob(session: Session, text: str, render: Callable[[str], str], hint: str | None = None) -> str:
     """Store a text (if new) with its rendered HTML and return its id.
 
-    ``hint`` is the id of a blob the text probably resembles (the previous head): its whole base is
-    tried as the preset dictionary of a delta. The Markdown is rendered only for a new blob.
+    ``hint`` is the id of a blob the text probably resembles (the previous head): the bases it stands
+    on are tried as the preset dictionary of a delta. The Markdown is rendered only for a new blob.
     """
     new_id = blob_id(text)
     if session.get(Blob, new_id) is not None:
         return new_id
-    html = render(text)
-    row = _encode(new_id, text, html, _whole_base(session, hint))
+    row, _ = _encode(new_id, text, render(text), _frames_of(session, hint))
     table = Blob.__table__
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(table).values(**row).on_conflict_do_nothing(index_elements=["id"]))
@@ -90,8 +96,8 @@ def store_blobs(
 ) -> list[str]:
     """Store texts that follow one another (the revisions of one history) and return their ids.
 
-    Each is stored as ``store_blob`` would, each new one tried as a delta of the whole base of the
-    one before it (the first, of ``hint``'s), but in two statements for them all: one to find those
+    Each is stored as ``store_blob`` would, each new one tried as a delta of the bases of the one
+    before it (the first, of ``hint``'s), but in two statements for them all: one to find those
     already stored, one to insert the others. The Markdown is rendered only for new blobs.
     """
     ids = [blob_id(text) for text in texts]
@@ -99,14 +105,12 @@ def store_blobs(
     for start in range(0, len(ids), _IDS_PER_QUERY):
         chunk = ids[start : start + _IDS_PER_QUERY]
         stored.update(session.scalars(select(Blob.id).where(Blob.id.in_(chunk))))
-    base = _whole_base(session, hint)
+    frames = _frames_of(session, hint)
     rows: dict[str, dict] = {}
     for text, new_id in zip(texts, ids, strict=True):
         if new_id in stored or new_id in rows:
             continue
-        row = rows[new_id] = _encode(new_id, text, render(text), base)
-        if row["base_id"] is None:
-            base = Blob(**row)
+        rows[new_id], frames = _encode(new_id, text, render(text), frames)
     if rows:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         statement = insert(Blob.__table__).on_conflict_do_nothing(index_elements=["id"])
@@ -114,16 +118,41 @@ def store_blobs(
     return ids
 
 
-def _whole_base(session: Session, hint: str | None) -> Blob | None:
-    if hint is None:
-        return None
-    blob = session.get(Blob, hint)
-    if blob is not None and blob.base_id is not None:
-        blob = session.get(Blob, blob.base_id)
-    return blob
+@dataclass(frozen=True)
+class _Frame:
+    """A blob a new delta may be based on, with its text and HTML as bytes."""
+
+    id: str
+    text: bytes
+    html: bytes
 
 
-def _encode(new_id: str, text: str, html: str, base: Blob | None) -> dict:
+# The bases a new blob may stand on: the whole blob, and the mid delta on it if there is one.
+_Frames = tuple[_Frame, ...]
+
+
+def _frames_of(session: Session, hint: str | None) -> _Frames:
+    """The whole blob and mid delta that ``hint`` is, or stands on (a deep delta is no base)."""
+    if hint is None or (blob := session.get(Blob, hint)) is None:
+        return ()
+    chain = [blob]
+    while chain[0].base_id is not None:
+        chain.insert(0, session.get(Blob, chain[0].base_id))
+    frames: list[_Frame] = []
+    for blob in chain[:2]:
+        dictionary = frames[-1] if frames else None
+        text = _decompress(blob.text_z, dictionary.text if dictionary else None)
+        html = _decompress(blob.html_z, dictionary.html if dictionary else None)
+        frames.append(_Frame(blob.id, text, html))
+    return tuple(frames)
+
+
+def _encode(new_id: str, text: str, html: str, frames: _Frames) -> tuple[dict, _Frames]:
+    """The row storing a new blob, and the frames the next blob of its history may stand on.
+
+    The deepest base first: a deep delta on the mid delta if it is tiny, else a mid delta on the whole
+    blob if it pays, else the blob whole.
+    """
     text_bytes, html_bytes = text.encode("utf-8"), html.encode("utf-8")
     whole = {
         "id": new_id,
@@ -132,18 +161,22 @@ def _encode(new_id: str, text: str, html: str, base: Blob | None) -> dict:
         "text_z": _compress(text_bytes, None),
         "html_z": _compress(html_bytes, None),
     }
-    if base is None:
-        return whole
-    base_text, base_html = _decompress(base.text_z, None), _decompress(base.html_z, None)
-    delta = dict(
-        whole,
-        base_id=base.id,
-        text_z=_compress(text_bytes, base_text),
-        html_z=_compress(html_bytes, base_html),
-    )
-    delta_size = len(delta["text_z"]) + len(delta["html_z"])
     whole_size = len(whole["text_z"]) + len(whole["html_z"])
-    return delta if delta_size < whole_size * DELTA_WORTH_RATIO else whole
+    for depth, ratio in ((2, DEEP_DELTA_RATIO), (1, MID_DELTA_RATIO)):
+        if len(frames) < depth:
+            continue
+        base = frames[depth - 1]
+        delta = dict(
+            whole,
+            base_id=base.id,
+            text_z=_compress(text_bytes, base.text),
+            html_z=_compress(html_bytes, base.html),
+        )
+        if len(delta["text_z"]) + len(delta["html_z"]) < whole_size * ratio:
+            # A mid delta is a base for what follows; a deep one leaves the frames as they were.
+            next_frames = frames if depth == 2 else (frames[0], _Frame(new_id, text_bytes, html_bytes))
+            return delta, next_frames
+    return whole, (_Frame(new_id, text_bytes, html_bytes),)
 
 
 class BlobCache:
@@ -203,14 +236,14 @@ def load_blob(session: Session, id_: str) -> BlobContent:
 
 
 def read_blob(session: Session, id_: str) -> BlobContent:
-    """Read a blob's text and HTML from the database: at most two decompressions, whatever the history."""
+    """Read a blob's text and HTML from the database: at most three decompressions, whatever the history."""
     blob = session.get(Blob, id_)
     if blob is None:
         raise LookupError(f"blob {id_} is missing")
     base_text = base_html = None
     if blob.base_id is not None:
-        base = session.get(Blob, blob.base_id)
-        base_text, base_html = _decompress(base.text_z, None), _decompress(base.html_z, None)
+        base = read_blob(session, blob.base_id)
+        base_text, base_html = base.text.encode("utf-8"), base.html.encode("utf-8")
     return BlobContent(
         id=blob.id,
         text=_decompress(blob.text_z, base_text).decode("utf-8"),

@@ -3,7 +3,7 @@
 Glossary:
 - *blob*: a text stored once by its content (sha-256), compressed, with its rendered HTML beside it.
   A blob may be stored as a delta against a *base* blob (zlib with the base as preset dictionary), so
-  that a long history of small edits costs little and any blob loads with at most two decompressions.
+  that a long history of small edits costs little and any blob loads with at most three decompressions.
 - *recipe*: a titled page with a stable slug. Its *head* is the newest revision of its single chain of
   revisions; its *published* revision is the newest one readers may see (approved).
 - *revision*: one saved state of a recipe, append-only, numbered 1, 2, 3 … within the recipe; its
@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -78,6 +79,15 @@ class UTCDateTime(types.TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+class DataGeneration(Base):
+    """One row: the number every committed write raises (``recipes.generation``)."""
+
+    __tablename__ = "data_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
 
 class User(Base):
     __tablename__ = "users"
@@ -468,6 +478,8 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id"), index=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    # The revision of the recipe an edit made from its account saved (what the run taught, applied).
+    led_to_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -489,7 +501,8 @@ class Event(Base):
     __table_args__ = (CheckConstraint(f"status IN {EVENT_STATUSES}", name="status"),)
 
     recipe: Mapped[Recipe] = relationship()
-    revision: Mapped[Revision] = relationship()
+    revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
+    led_to_revision: Mapped[Revision | None] = relationship(foreign_keys=[led_to_revision_id])
     author: Mapped[User] = relationship()
     region: Mapped[Region | None] = relationship()
     series: Mapped[EventSeries | None] = relationship()

@@ -162,10 +162,28 @@ _OPEN_PROPOSALS = (
     )
     .scalar_subquery()
 )
+
+
+def _as_text(column):
+    return func.coalesce(cast(column, String), "")
+
+
 # As events.finding.count_events counts them: the approved events of the recipe, and their places.
 _APPROVED_EVENTS = (Event.recipe_id == Recipe.id, Event.status == "approved")
 _EVENTS_DONE = select(func.count(Event.id)).where(*_APPROVED_EVENTS).scalar_subquery()
 _EVENT_PLACES = select(func.count(func.distinct(Event.place))).where(*_APPROVED_EVENTS).scalar_subquery()
+# How many of its latest events a recipe's page lists (``events.finding.latest_events``).
+LATEST_EVENTS_SHOWN = 5
+# Those events, each as its id and last change: a change to one, or another taking its place, shows.
+_LATEST_EVENT_MARKS = (
+    select((_as_text(Event.id) + ":" + _as_text(Event.updated_at)).label("mark"))
+    .where(*_APPROVED_EVENTS)
+    .order_by(Event.starts_at.desc(), Event.id.desc())
+    .limit(LATEST_EVENTS_SHOWN)
+    .correlate(Recipe)
+    .subquery()
+)
+_LATEST_EVENTS = select(func.aggregate_strings(_LATEST_EVENT_MARKS.c.mark, " ")).scalar_subquery()
 _LINKS_THAT_LEAD = select(func.aggregate_strings(LIVE_SLUGS.subquery().c.slug, " ")).scalar_subquery()
 
 
@@ -182,10 +200,6 @@ def ancestors_cte(recipe_is, *, name: str, depth_limit: int):
         .where(Recipe.parent_id.is_not(None), ancestors.c.depth < depth_limit)
     )
     return ancestors.union_all(step)
-
-
-def _as_text(column):
-    return func.coalesce(cast(column, String), "")
 
 
 def _chain_of_credits():
@@ -214,7 +228,8 @@ _CHAIN_OF_CREDITS = _chain_of_credits()
 # Everything a reader's page of a recipe shows that can change while its address stays: the recipe's
 # own columns, the status of its head and published revisions, its parent (and the parent revision
 # readers see, which a variant may be behind), what its attribution chain shows of every ancestor,
-# protection, tags, uploads, open proposals, how often and in how many places it was done, and which
+# protection, tags, uploads, open proposals, how often and in how many places it was done, its latest
+# events, and which
 # of the recipes its wiki links name exist. Revisions, blobs, regions and user names never change
 # once written. Built once, as above.
 PAGE_VERSION = (
@@ -246,6 +261,7 @@ PAGE_VERSION = (
         _CHAIN_OF_CREDITS.label("chain_of_credits"),
         _EVENTS_DONE.label("events_done"),
         _EVENT_PLACES.label("event_places"),
+        _LATEST_EVENTS.label("latest_events"),
         # Last: the page cache reads it as a set.
         _LINKS_THAT_LEAD.label("links_that_lead"),
     )

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
+from flask_login.config import COOKIE_NAME
 
 from recipes.community.accounts import user_for_token
 from recipes.errors import Unauthorized
@@ -36,7 +38,18 @@ class LoginUser:
         return f"{self.user.id}:{self.user.session_generation}"
 
 
+class ReaderSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, opened without building a signer when there is no cookie to
+    read: most requests are readers', who have none."""
+
+    def open_session(self, app, request):
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = ReaderSessionInterface()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.user_loader(_load_session_user)
@@ -68,6 +81,18 @@ def _authenticate_token() -> None:
     if user is None:
         raise Unauthorized("This API token is not valid; send 'Authorization: Bearer <token>'.")
     g.token_user = user
+
+
+def carries_no_credentials() -> bool:
+    """Whether the request carries nothing that could name an account (no session or remember-me
+    cookie, no Authorization header): an anonymous reader's, known without loading a session."""
+    config = current_app.config
+    cookies = request.cookies
+    return (
+        "Authorization" not in request.headers
+        and config["SESSION_COOKIE_NAME"] not in cookies
+        and config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in cookies
+    )
 
 
 def current_domain_user() -> User | None:

@@ -78,6 +78,10 @@ CHANGE_LABELS = {
     "role": N_("role change"),
     "upload": N_("upload"),
     "patrol": N_("patrol"),
+    "event": N_("event recorded"),
+    "event_edit": N_("event changed"),
+    "event_delete": N_("event deleted"),
+    "event_approve": N_("event approved"),
 }
 PROPOSAL_LABELS = {"open": N_("open"), "accepted": N_("accepted"), "declined": N_("declined")}
 LABELS_BY_KIND = {

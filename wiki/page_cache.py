@@ -10,9 +10,11 @@ Glossary:
   change while the address stays, including which of the recipes its wiki links name exist. Equal
   versions mean the same page.
 - *kept page*: the HTML of a reader's page, kept under its slug and language with the version it was
-  rendered from and the slugs its links name. A view reads the version (one statement) and shows the
-  kept page only if it is of that version: any change visible on the page, including a recipe its
-  links name being created, deleted or renamed, makes the next view render the page afresh.
+  rendered from, the slugs its links name, and the data generation (``recipes.generation``) at which
+  that version was last read. A view first reads the generation (a primary-key read): when nothing
+  was written anywhere since, the kept page is shown at once. Otherwise it reads the version and
+  shows the kept page only if it is of that version: any change visible on the page, including a
+  recipe its links name being created, deleted or renamed, makes the next view render it afresh.
 - *entity tag*: a digest of the page's key and version, sent in ``ETag`` with ``Cache-Control:
   no-cache``: a browser or proxy holding the page asks again with ``If-None-Match`` and gets a
   304 without the page while it is current.
@@ -28,17 +30,18 @@ import hashlib
 import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flask import Response, current_app, g, make_response, render_template, request, session
 from flask_babel import get_locale
 from sqlalchemy import Row
 
+from recipes.generation import read_generation
 from recipes.queries import page_version
 
 from .api.common import checked_slug
-from .auth import current_domain_user
+from .auth import carries_no_credentials, current_domain_user
 from .db import get_session
 
 # A kept page is 10–30 KB: a few thousand are the working set of a large wiki for a few tens of MB.
@@ -56,6 +59,7 @@ class KeptPage:
     """A reader's page as rendered, with its placeholder for the CSRF token."""
 
     version: tuple  # the page version it was rendered from (``_version_of``)
+    generation: int  # the data generation when that version was last read
     html: str
     link_targets: frozenset[str]
     etag: str
@@ -91,28 +95,41 @@ def _store() -> PageStore:
 
 @dataclass(frozen=True)
 class ReaderView:
-    """A reader's view of a recipe page: where its page is kept, and the version read for it."""
+    """A reader's view of a recipe page: where its page is kept, the data generation read first, and
+    the version read then (None when the generation showed the kept page current)."""
 
     key: PageKey
-    version: Row
+    generation: int
+    version: Row | None
     kept: KeptPage | None
 
 
 def reader_view(slug: str) -> ReaderView | None:
     """The reader's view of the recipe at ``slug``; None when the request is not a reader's or no
     recipe is there."""
-    if request.query_string or "_flashes" in session or current_domain_user() is not None:
+    if request.query_string:
+        return None
+    if not carries_no_credentials() and ("_flashes" in session or current_domain_user() is not None):
         return None
     key = (checked_slug(slug), str(get_locale()))
+    # Read before the version: a write committed between the two raises it past what is kept.
+    generation = read_generation(current_app.extensions["levain.engine"])
     kept = _store().get(key)
+    if kept is not None and kept.generation == generation:
+        return ReaderView(key, generation, None, kept)
     version = page_version(get_session(), slug, kept.link_targets if kept is not None else ())
-    return ReaderView(key, version, kept) if version is not None else None
+    return ReaderView(key, generation, version, kept) if version is not None else None
 
 
 def kept_page(view: ReaderView) -> Response | None:
-    """The page kept for this view if it is of the version read (a 304 when the asker holds it)."""
-    if view.kept is None or view.kept.version != _version_of(view.version):
+    """The page kept for this view if nothing was written since it was checked, or if it is of the
+    version read (a 304 when the asker holds it)."""
+    if view.kept is None:
         return None
+    if view.version is not None:
+        if view.kept.version != _version_of(view.version):
+            return None
+        _store().put(view.key, replace(view.kept, generation=view.generation))
     return _reader_response(view.kept.html, view.kept.etag)
 
 
@@ -138,7 +155,7 @@ def render_and_keep(
         after = page_version(get_session(), view.key[0], link_targets)
         version = _version_of(after) if after is not None else None
         if version is not None and version == (*_version_of(before)[:-1], frozenset(existing)):
-            page = KeptPage(version, html, link_targets, _entity_tag(view.key, version))
+            page = KeptPage(version, view.generation, html, link_targets, _entity_tag(view.key, version))
             _store().put(view.key, page)
             return _reader_response(html, page.etag)
     return html
@@ -149,7 +166,8 @@ def _reader_response(html: str, etag: str) -> Response:
     response.set_etag(etag)
     # Kept by browsers and proxies, and asked again each time: a change shows on the next view.
     response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    # Only an asker holding a copy can be answered 304; the others need no comparing at all.
+    return response.make_conditional(request) if request.if_none_match else response
 
 
 def _entity_tag(key: PageKey, version: tuple) -> str:

@@ -19,7 +19,7 @@ from recipes.errors import Invalid, NotFound
 from recipes.events import cleaning
 from recipes.lineage.tree import lineage as lineage_of
 from recipes.models import Event, EventSeries, Recipe, Region, User
-from recipes.queries import Page, clamp_limit, get_recipe_id
+from recipes.queries import LATEST_EVENTS_SHOWN, Page, clamp_limit, get_recipe_id
 
 MAX_FEED_EVENTS = 50_000
 MAX_FILTER_LENGTH = 200
@@ -123,16 +123,9 @@ def _recipe_ids(session: Session, filters: EventFilters) -> list[int]:
     try:
         if not filters.lineage:
             return [get_recipe_id(session, filters.recipe)]
-        family = lineage_of(session, filters.recipe)
+        return lineage_of(session, filters.recipe).recipe_ids()
     except NotFound:
         return []
-    ids = [family.recipe.id] + [ancestor.node.id for ancestor in family.ancestors]
-    stack = list(family.descendants)
-    while stack:
-        node = stack.pop()
-        ids.append(node.id)
-        stack.extend(node.children)
-    return ids
 
 
 def find_events(
@@ -148,6 +141,7 @@ def find_events(
     query = filtered(session, select(Event), filters, viewer).options(
         joinedload(Event.recipe),
         joinedload(Event.revision),
+        joinedload(Event.led_to_revision),
         joinedload(Event.author),
         joinedload(Event.region),
         joinedload(Event.series),
@@ -211,6 +205,17 @@ def mapped_rows(session: Session, filters: EventFilters, viewer: User | None) ->
     return session.connection().execute(query).all()
 
 
+def events_done_by_recipe(session: Session, recipe_ids: list[int]) -> dict[int, int]:
+    """How many times each of these recipes was done (approved events, as ``count_events`` counts
+    them); a recipe never done is left out."""
+    query = (
+        select(Event.recipe_id, func.count(Event.id))
+        .where(Event.recipe_id.in_(recipe_ids), Event.status == "approved")
+        .group_by(Event.recipe_id)
+    )
+    return dict(session.execute(query).all())
+
+
 def count_events(session: Session, recipe_id: int) -> tuple[int, int]:
     """How many times the recipe was done (approved events), and in how many places."""
     row = session.execute(
@@ -219,3 +224,50 @@ def count_events(session: Session, recipe_id: int) -> tuple[int, int]:
         )
     ).one()
     return row[0], row[1]
+
+
+def latest_events(session: Session, recipe_id: int, limit: int = LATEST_EVENTS_SHOWN) -> list[Event]:
+    """The recipe's approved events that started last (planned ones first), for its page: the same
+    for every reader, as ``queries.page_version`` marks them."""
+    query = (
+        select(Event)
+        .where(Event.recipe_id == recipe_id, Event.status == "approved")
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def lessons_by_revision(
+    session: Session, revision_ids: list[int], viewer: User | None
+) -> dict[int, list[Event]]:
+    """The events whose accounts led to these revisions (``Event.led_to_revision``), by revision id."""
+    query = (
+        select(Event)
+        .where(Event.led_to_revision_id.in_(revision_ids), visible_to(viewer))
+        .order_by(Event.starts_at, Event.id)
+    )
+    lessons: dict[int, list[Event]] = {}
+    for event in session.scalars(query):
+        lessons.setdefault(event.led_to_revision_id, []).append(event)
+    return lessons
+
+
+def watched_events(
+    session: Session, recipe_ids: list[int], region_ids: list[int], viewer: User | None, *, limit: int = 20
+) -> list[Event]:
+    """The latest events (planned ones first) of the watched recipes, of the recipes of the watched
+    regions, and held in the watched regions, as ``viewer`` may see them."""
+    if not recipe_ids and not region_ids:
+        return []
+    about = or_(
+        Event.recipe_id.in_(recipe_ids), Recipe.region_id.in_(region_ids), Event.region_id.in_(region_ids)
+    )
+    query = (
+        filtered(session, select(Event), EventFilters(), viewer)  # joins the recipe
+        .where(about)
+        .options(joinedload(Event.recipe), joinedload(Event.region))
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query).unique())

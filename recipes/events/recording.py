@@ -38,12 +38,14 @@ CHANGEABLE = (
     "participants",
     "url",
     "revision",
+    "led_to_revision",
     "report",
 )
 
 EVENT_WITH_RELATIONS = select(Event).options(
     joinedload(Event.recipe),
     joinedload(Event.revision),
+    joinedload(Event.led_to_revision),
     joinedload(Event.author),
     joinedload(Event.region),
     joinedload(Event.series),
@@ -135,6 +137,18 @@ def delete_event(session: Session, event_id: int, *, user: User) -> None:
         session.delete(event)
 
 
+def record_lesson(session: Session, event_id: int, number: int, *, user: User) -> Event:
+    """Record that an edit made from the event's account saved revision ``number`` of its recipe:
+    the event then links to what it taught. Whoever may edit the recipe, as they saved that edit."""
+    with write_transaction(session):
+        event = get_event(session, event_id, user)
+        require(user, "edit", event.recipe)
+        event.led_to_revision = _numbered(session, event.recipe, number)
+        event.updated_at = utcnow()
+        record_change(session, type="event_edit", user=user, recipe=event.recipe, summary=_summary(event))
+    return event
+
+
 def approve_event(session: Session, event_id: int, *, user: User) -> Event:
     """Show a pending event to everyone (moderators; never their own, as with revisions)."""
     with write_transaction(session):
@@ -184,6 +198,9 @@ def _apply(
         event.url = cleaning.link(data.get("url"))
     if "revision" in data:
         event.revision = _followed(session, event.recipe, data["revision"])
+    if "led_to_revision" in data:
+        number = data["led_to_revision"]
+        event.led_to_revision = None if number in (None, "") else _numbered(session, event.recipe, number)
     if "title" in data or creating:
         title = data.get("title")
         event.title = (
@@ -208,6 +225,11 @@ def _followed(session: Session, recipe: Recipe, number: object):
     """The revision followed: the one named, or the revision readers see (the head) by default."""
     if number in (None, ""):
         return recipe.published_revision or recipe.head_revision
+    return _numbered(session, recipe, number)
+
+
+def _numbered(session: Session, recipe: Recipe, number: object):
+    """The recipe's revision of that number; another is invalid input."""
     number = clean_revision_number(number)
     try:
         return get_revision(session, recipe, number)

@@ -27,9 +27,17 @@ from .codec import Codec, codec_for
 
 FORMAT_NAME = "levain-export"
 FORMAT_VERSION = 1
-# Rebuilt from the exported tables after an import (see ``levain search rebuild``).
+# Never exported: the search index, rebuilt from the exported tables after an import (see ``levain
+# search rebuild``), and the data generation, which counts writes for the serving processes.
 DERIVED_TABLES = frozenset(
-    {"search_outbox", "search_documents", "search_texts", "search_facet_sets", "search_words"}
+    {
+        "search_outbox",
+        "search_documents",
+        "search_texts",
+        "search_facet_sets",
+        "search_words",
+        "data_generation",
+    }
 )
 # API tokens are never written nor read; password hashes only on request (``--with-passwords``).
 CREDENTIAL_TABLES = frozenset({"api_tokens"})

@@ -80,6 +80,16 @@ class Lineage:
             pending.extend(node.children)
         return count
 
+    def recipe_ids(self) -> list[int]:
+        """The ids of every recipe of the lineage: the recipe, its ancestors and its descendants."""
+        ids = [self.recipe.id] + [ancestor.node.id for ancestor in self.ancestors]
+        pending = list(self.descendants)
+        while pending:
+            node = pending.pop()
+            ids.append(node.id)
+            pending.extend(node.children)
+        return ids
+
 
 @dataclass(frozen=True)
 class UpstreamStatus:

@@ -5,8 +5,8 @@ A recipe is *searchable* when it is not deleted and its published revision is ap
 accounts of the approved events where it was done (so that what a run taught is found too), the
 recipe's region, tags, language and licence, and the *lineage root* (the origin its variants share,
 so that results group them). The document's *digest* fingerprints everything but the text, which the published
-revision's id already pins down (blobs never change): ``levain search check`` compares digests
-without reading a single blob.
+revision's id already pins down (blobs never change), and the accounts, which may change under the same
+revision: ``levain search check`` compares digests without reading a single blob.
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ class SearchDocument:
     region_name: str | None
     tags: tuple[str, ...]
     updated_at: datetime
-    body: str  # plain text of the published revision
+    body: str  # plain text of the published revision, then of the accounts of its events
     licence: str = ""  # the recipe's SPDX licence
+    accounts_digest: str = ""  # the fingerprint of those accounts ("": none)
 
     @property
     def digest(self) -> str:
@@ -68,7 +69,14 @@ class SearchDocument:
             self.tags,
             self.updated_at,
             self.licence,
+            *_accounts_field(self.accounts_digest),
         )
+
+
+def _accounts_field(accounts_digest: str) -> tuple[str, ...]:
+    # A recipe no account was written for keeps the digest it had before accounts were fingerprinted,
+    # so that an index built then is not all stale.
+    return (accounts_digest,) if accounts_digest else ()
 
 
 def document_digest(*fields: object) -> str:
@@ -176,23 +184,43 @@ def _tags_of(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
     return {recipe_id: tuple(names) for recipe_id, names in tags.items()}
 
 
-def _accounts_of(session: Session, ids: list[int]) -> dict[int, str]:
-    """The plain text of the accounts of the approved events of each recipe, by start."""
-    accounts: dict[int, list[str]] = {}
-    rows = session.execute(
+def _account_rows(session: Session, ids: list[int] | None) -> list:
+    """The stored HTML of the accounts of the approved events of each recipe (of all when ``ids`` is
+    None), by start."""
+    query = (
         select(Event.recipe_id, Event.report_html)
-        .where(Event.recipe_id.in_(ids), Event.status == "approved", Event.report_html != "")
+        .where(Event.status == "approved", Event.report_html != "")
         .order_by(Event.starts_at, Event.id)
     )
+    if ids is not None:
+        query = query.where(Event.recipe_id.in_(ids))
+    return list(session.execute(query))
+
+
+def _accounts_of(rows: list[tuple[int, str]]) -> dict[int, str]:
+    """The plain text of the accounts of each recipe."""
+    accounts: dict[int, list[str]] = {}
     for recipe_id, html in rows:
         accounts.setdefault(recipe_id, []).append(html_to_text(html))
     return {recipe_id: "\n".join(texts) for recipe_id, texts in accounts.items()}
 
 
+def _account_digests(rows: list[tuple[int, str]]) -> dict[int, str]:
+    """The fingerprint of the accounts of each recipe: a changed, added or removed one changes it."""
+    accounts: dict[int, list[str]] = {}
+    for recipe_id, html in rows:
+        accounts.setdefault(recipe_id, []).append(html)
+    return {
+        recipe_id: hashlib.sha256("\0".join(htmls).encode("utf-8")).hexdigest()
+        for recipe_id, htmls in accounts.items()
+    }
+
+
 def _documents(session: Session, ids: list[int], roots: dict[int, int]) -> list[SearchDocument]:
     rows = session.execute(_searchable().where(Recipe.id.in_(ids)).order_by(Recipe.id)).all()
     tags = _tags_of(session, ids)
-    accounts = _accounts_of(session, ids)
+    account_rows = _account_rows(session, ids)
+    accounts, account_digests = _accounts_of(account_rows), _account_digests(account_rows)
     return [
         SearchDocument(
             recipe_id=row[0],
@@ -209,6 +237,7 @@ def _documents(session: Session, ids: list[int], roots: dict[int, int]) -> list[
                 filter(None, (html_to_text(load_blob(session, row[8]).html), accounts.get(row[0])))
             ),
             licence=row[9],
+            accounts_digest=account_digests.get(row[0], ""),
         )
         for row in rows
     ]
@@ -250,8 +279,10 @@ def iter_documents(session: Session) -> Iterator[SearchDocument]:
 
 
 def expected_digests(session: Session) -> dict[int, str]:
-    """The digest every searchable recipe's document should have, read without loading any text."""
+    """The digest every searchable recipe's document should have, read without loading any blob (the
+    accounts of events are read, to fingerprint them)."""
     roots = lineage_roots(session)
+    account_digests = _account_digests(_account_rows(session, None))
     rows = session.execute(_searchable()).all()
     tags = {}
     for recipe_id, tag in session.execute(select(RecipeTag.recipe_id, RecipeTag.tag).order_by(RecipeTag.tag)):
@@ -269,6 +300,7 @@ def expected_digests(session: Session) -> dict[int, str]:
             tuple(tags.get(recipe_id, ())),
             updated_at,
             licence,
+            *_accounts_field(account_digests.get(recipe_id, "")),
         )
         for (
             recipe_id,

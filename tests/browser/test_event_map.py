@@ -2,7 +2,8 @@
 
 A person says "We did it" on a recipe: they click the map to place the event, which fills in its
 latitude and longitude, and record it. The map of every event then shows a marker whose popup leads to
-the event. No page may log a console error except the blocked tiles (a CSP violation shows up as one).
+the event, and the recipe's page shows it on its small map. No page may log a console error except
+the blocked tiles (a CSP violation shows up as one).
 """
 
 from __future__ import annotations
@@ -55,6 +56,13 @@ def test_an_event_placed_by_clicking_the_map_appears_on_the_map_of_events(
     expect(popup).to_have_text("Copy party, Les Capucins, Brest")
     popup.click()
     expect(page).to_have_url(re.compile(r"/events/\d+$"))
+
+    # The recipe's page lists it among its latest events, with a small map of them.
+    page.goto("/recipes/copy-party")
+    latest = page.locator(".recipe-events")
+    expect(latest.locator(".event-item a")).to_have_text("Copy party, Les Capucins, Brest")
+    expect(latest.locator(".event-map--small[data-loaded='1']")).to_be_visible()
+    expect(latest.locator(".leaflet-marker-icon")).to_have_count(1)
 
     errors = [
         error

@@ -161,6 +161,8 @@ def test_every_page_fits_the_screen_and_passes_axe(wiki, browser, live_server, r
         for path in pages_of(role):
             page.goto(path)
             expect(page.locator("html")).to_have_attribute("lang", language)
+            # The editor's preview arrives after the page; axe reads the page once it has.
+            expect(page.locator("#preview[data-state='loading']")).to_have_count(0)
             problems = blocking_violations(page)
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > viewport["width"]:

@@ -135,3 +135,67 @@ def test_the_recipe_page_says_how_often_and_where_it_was_done(app, client, recip
     assert we_did_it(client, recipe, place="Quimper", region="").status_code == 303
     assert re.search(r"Fait 3 fois\s+dans 2 lieux", readers_page())
     assert re.search(r"Done 3 times\s+in 2 places", readers_page("en"))
+
+
+def test_the_recipe_page_lists_its_latest_events_with_a_small_map_of_them(app, client, recipe):
+    def readers_page():
+        return app.test_client().get("/recipes/copy-party", headers={"Accept-Language": "en"})
+
+    assert 'class="recipe-events"' not in readers_page().get_data(as_text=True)
+    we_did_it(client, recipe, place="Quimper", region="")
+    page = readers_page().get_data(as_text=True)
+    assert 'class="recipe-events"' in page and "Copy party, Quimper" in page
+    assert "leaflet.js" not in page and "data-geojson" not in page  # no point: no map to draw
+
+    location = we_did_it(client, recipe, starts_at="2026-06-02", latitude="48.39", longitude="-4.49").location
+    page = readers_page().get_data(as_text=True)
+    section = page.partition('class="recipe-events"')[2].partition("</section>")[0]
+    events = re.findall(r'<a href="(/events/\d+)">([^<]+)</a>', section)
+    assert events == [(location, "Copy party, Brest"), (events[1][0], "Copy party, Quimper")]
+    assert 'data-geojson="/api/v1/events.geojson?recipe=copy-party"' in section
+    assert "vendor/leaflet/leaflet.js" in page and "<script>" not in page
+    assert '<a href="/recipes/copy-party/events">All the events (2)' in section
+
+
+def test_an_edit_made_from_an_account_is_the_revision_the_event_led_to(client, recipe):
+    event_id = we_did_it(client, recipe).location.rsplit("/", 1)[1]
+    account = {"csrf_token": recipe, "starts_at": "2026-05-14", "place": "Brest", "report": "Des rallonges."}
+    client.post(f"/events/{event_id}/edit", data=account)
+    editor = client.get(f"/recipes/copy-party/edit?event={event_id}").get_data(as_text=True)
+    assert f'<input type="hidden" name="event" value="{event_id}">' in editor
+    assert 'data-led-to="' not in client.get(f"/events/{event_id}").get_data(as_text=True)
+
+    saved = client.post(
+        "/recipes/copy-party/edit",
+        data={
+            "csrf_token": recipe,
+            "base_revision": "1",
+            "title": "Copy party",
+            "body": TEXT + "\nPrévoir des rallonges.\n",
+            "event": event_id,
+        },
+    )
+    assert saved.status_code == 303
+    event_page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert '<a href="/recipes/copy-party/revisions/2" data-led-to="2">Led to revision 2</a>' in event_page
+    history = client.get("/recipes/copy-party/history").get_data(as_text=True)
+    row = history.partition('data-number="2"')[2].partition("</tr>")[0]
+    assert f'From the account of <a href="/events/{event_id}">Copy party, Brest</a>' in row
+    assert client.get(f"/api/v1/events/{event_id}").get_json()["led_to_revision"] == 2
+    assert "event_edit" in [c["type"] for c in client.get("/api/v1/changes").get_json()["items"]]
+
+    headers = {"X-CSRFToken": recipe}
+    refused = client.put(f"/api/v1/events/{event_id}", json={"led_to_revision": 9}, headers=headers)
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid"
+    cleared = client.put(f"/api/v1/events/{event_id}", json={"led_to_revision": None}, headers=headers)
+    assert cleared.get_json()["led_to_revision"] is None
+
+
+def test_an_edit_whose_event_went_meanwhile_is_saved_all_the_same(client, recipe):
+    body = TEXT + "\nEt du thé.\n"
+    form = {"csrf_token": recipe, "base_revision": "1", "title": "Copy party", "body": body}
+    assert client.post("/recipes/copy-party/edit", data={**form, "event": "999"}).status_code == 303
+    form.update(base_revision="2", body=form["body"] + "Et du café.\n")
+    assert client.post("/recipes/copy-party/edit", data={**form, "event": "abc"}).status_code == 303
+    history = client.get("/api/v1/recipes/copy-party/revisions").get_json()
+    assert [revision["number"] for revision in history["items"]][:2] == [3, 2]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from recipes import queries
 from recipes.blobs import load_blob
 from recipes.community import regions
 from recipes.community.accounts import find_user
+from recipes.events.recording import record_event
 from recipes.history import editing
 from recipes.lineage import forks, proposals
 from tests.conftest import csrf_token_of
@@ -134,6 +137,34 @@ def test_the_lineage_is_drawn_with_regions_and_behind_counts(client, family, dom
     assert leaf.index("Copy party</a>") < leaf.index("aria-current=page")
     assert "/recipes/copy-party-brest/sync" in leaf
     page(client, "/recipes/nulle-part/lineage", 404)
+
+
+def test_the_lineage_shows_how_often_each_recipe_was_done(client, family, domain):
+    def did_it(slug, starts_at):
+        domain(
+            lambda s: record_event(
+                s,
+                slug,
+                {"starts_at": starts_at, "place": "Brest"},
+                author=find_user(s, "camille"),
+                render=render_markdown,
+            )
+        )
+
+    did_it("copy-party-brest", "2026-05-14")
+    did_it("copy-party-brest", "2026-06-02")
+    html = page(client, "/recipes/copy-party/lineage")
+    origin, variant = (
+        re.search(rf'href="/recipes/{slug}/events" data-events="(\d+)">([^<]+)</a>', html).groups()
+        for slug in ("copy-party", "copy-party-brest")
+    )
+    assert origin == ("0", "not done yet") and variant == ("2", "done 2 times")
+    lineage_link = r'href="/recipes/copy-party/events\?lineage=true">done 2 times in the whole lineage'
+    assert re.search(lineage_link, html)
+    did_it("copy-party", "2026-07-01")
+    leaf = page(client, "/recipes/copy-party-brest/lineage")
+    assert 'href="/recipes/copy-party/events" data-events="1">done 1 time</a>' in leaf
+    assert "done 3 times in the whole lineage" in leaf
 
 
 # Sync

@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import update
 
+from recipes.events.recording import approve_event, change_event, delete_event, record_event
 from recipes.history import editing, images
 from recipes.lineage import forks
 from recipes.models import Recipe
@@ -228,3 +229,53 @@ def test_a_grandparents_new_licence_shows_in_the_grandchilds_credit(app, recipe,
         session.commit()
     html = read(app, grandchild).get_data(as_text=True)
     assert "CC BY-SA 4.0" in html and "CC0 1.0" not in html
+
+
+def record(app, author, review_policy="none", **fields):
+    with domain_session(app) as session:
+        event = record_event(
+            session,
+            SLUG,
+            {"starts_at": "2026-05-14", "place": "Brest", **fields},
+            author=session.merge(author),
+            render=render_markdown,
+            review_policy=review_policy,
+        )
+        session.commit()
+        return event.id
+
+
+def latest_events_listed(app) -> list[str]:
+    html = read(app).get_data(as_text=True)
+    section = html.partition('class="recipe-events"')[2].partition("</section>")[0]
+    return re.findall(r'<a href="/events/\d+">([^<]+)</a>', section)
+
+
+def test_the_latest_events_listed_follow_new_changed_approved_and_deleted_events(
+    app, recipe, moderator, make_user
+):
+    first = record(app, moderator, title="Brest, mai")
+    assert latest_events_listed(app) == ["Brest, mai"]
+    for day in range(1, 6):  # five later events push the first off the short list
+        record(app, moderator, title=f"Juin {day}", starts_at=f"2026-06-0{day}")
+    assert latest_events_listed(app) == [f"Juin {day}" for day in (5, 4, 3, 2, 1)]
+    with domain_session(app) as session:
+        change_event(session, first, {"starts_at": "2026-07-01"}, user=moderator, render=render_markdown)
+        session.commit()
+    assert latest_events_listed(app)[0] == "Brest, mai"
+    with domain_session(app) as session:
+        change_event(session, first, {"title": "Brest, juillet"}, user=moderator, render=render_markdown)
+        session.commit()
+    assert latest_events_listed(app)[0] == "Brest, juillet"
+
+    newcomer = make_user("nour", role="contributor")
+    waiting = record(app, newcomer, "new-accounts", title="Quimper", starts_at="2026-08-01")
+    assert "Quimper" not in latest_events_listed(app)
+    with domain_session(app) as session:
+        approve_event(session, waiting, user=moderator)
+        session.commit()
+    assert latest_events_listed(app)[0] == "Quimper"
+    with domain_session(app) as session:
+        delete_event(session, waiting, user=moderator)
+        session.commit()
+    assert latest_events_listed(app) == ["Brest, juillet", "Juin 5", "Juin 4", "Juin 3", "Juin 2"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, update
 
-from recipes.models import Recipe
+from recipes.models import Event, Recipe
 from recipes.search.models import SearchDocumentRow
 from recipes.search.outbox import has_pending
 from tests.conftest import close_app, csrf_token_of
@@ -103,6 +103,24 @@ def test_cli_rebuild_and_check(app, recipes):
     assert "extra: 1 (repair-cafe)" in drifted.output
     assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
     assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_cli_check_notices_an_account_changed_behind_the_indexs_back(app, client, recipes, headers):
+    event = client.post(
+        "/api/v1/recipes/repair-cafe/events",
+        json={"starts_at": "2026-05-14", "place": "Brest"},
+        headers=headers,
+    ).get_json()
+    changed = client.put(f"/api/v1/events/{event['id']}", json={"report": "Des tournevis."}, headers=headers)
+    assert changed.status_code == 200
+    assert "1 result" in page(client, q="tournevis")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+    with app.extensions["levain.sessions"]() as session:
+        session.execute(update(Event).values(report_html="<p>Des pinces.</p>"))
+        session.commit()
+    drifted = runner.invoke(args=["search", "check"])
+    assert drifted.exit_code == 1 and "stale: 1 (repair-cafe)" in drifted.output
 
 
 def test_init_builds_a_lost_index(app, client, recipes):

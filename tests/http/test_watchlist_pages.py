@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from recipes.community import accounts, regions
+from recipes.events.recording import record_event
 from recipes.history import editing
 from wiki.markdown import render_markdown
 
@@ -55,3 +58,36 @@ def test_the_watchlist_needs_an_account_and_existing_things(app, client, wiki, l
         ).headers["Location"]
         == "/recipes/copy-party"
     )
+
+
+def test_the_watchlist_shows_the_events_of_what_is_watched(app, client, wiki, login):
+    with app.extensions["levain.sessions"]() as session:
+        camille = accounts.find_user(session, "camille")
+        editing.create_recipe(
+            session, author=camille, title="Atelier vélo", body=TEXT, render=render_markdown
+        )
+
+        def did(slug, title, region=None):
+            fields = {"starts_at": "2026-05-14", "place": "Brest", "title": title, "region": region}
+            record_event(session, slug, fields, author=camille, render=render_markdown)
+
+        did("copy-party", "On the watched recipe")
+        did("repair-cafe", "On a recipe of the watched region")
+        did("atelier-velo", "Held in the watched region", region="brest")
+        did("atelier-velo", "Elsewhere")
+    csrf = login("lea", role="contributor")
+    client.post("/recipes/copy-party/watch", data={"csrf_token": csrf})
+    assert "Nobody has said they did them yet." not in client.get("/watchlist").get_data(as_text=True)
+    client.post("/regions/brest/watch", data={"csrf_token": csrf})
+
+    html = client.get("/watchlist").get_data(as_text=True)
+    section = html.partition('id="watched-events-title"')[2]
+    listed = re.findall(r'<a href="/events/\d+">([^<]+)</a>', section)
+    assert sorted(listed) == [
+        "Held in the watched region",
+        "On a recipe of the watched region",
+        "On the watched recipe",
+    ]
+    changes = html.partition('id="watched-events-title"')[0]
+    # Among the changes too, those of the watched recipes and of the recipes of the watched region.
+    assert changes.count('<span class="kind kind--event">event recorded</span>') == 2

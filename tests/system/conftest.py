@@ -318,6 +318,7 @@ class Save:
     answer: dict | str
     revision: int | None = None
     merged: bool = False
+    seconds: float = 0.0  # from sending the save to its answer
 
 
 def _edited(body: str, editor: int, marker: str, shared: int | None) -> tuple[str, tuple[str, ...]]:
@@ -365,14 +366,16 @@ def edit_repeatedly(
                     continue
             body, lines = _edited(base["body"], editor, marker, shared)
             edit = {"body": body, "base_revision": base["revision"], "summary": marker}
+            sent = time.perf_counter()
             status, answer = call(port, "PUT", f"/api/v1/recipes/{slug}", token=token, body=edit)
+            seconds = time.perf_counter() - sent
         except (OSError, http.client.HTTPException) as error:
             done.append(Save(marker, (), 0, repr(error)))
             base = None
             continue
         saved = status == 200 and isinstance(answer, dict)
         revision, merged = (answer["revision"], answer.get("merged", False)) if saved else (None, False)
-        done.append(Save(marker, lines, status, answer, revision, merged))
+        done.append(Save(marker, lines, status, answer, revision, merged, seconds))
         base = answer if saved else None
 
 

@@ -10,11 +10,13 @@ from sqlalchemy import select
 from recipes.community import accounts, regions
 from recipes.errors import Forbidden, Invalid, NotFound
 from recipes.events import finding, formats
-from recipes.events.recording import change_event, delete_event, get_event, record_event
+from recipes.events.recording import change_event, delete_event, get_event, record_event, record_lesson
 from recipes.events.series import create_series, place_region
 from recipes.history import editing
 from recipes.lineage import forks
+from recipes.lineage.tree import lineage
 from recipes.models import AuditEntry, Change
+from recipes.moderation import protection
 
 TEXT = "# Copy party\n\nOn copie des logiciels libres.\n"
 
@@ -157,6 +159,25 @@ def test_events_are_found_by_lineage_region_dates_and_box(session, lea, recipe, 
     assert found(recipe="nothing-here") == []
 
 
+def test_each_recipe_of_a_lineage_counts_the_times_it_was_done(session, lea, recipe, render):
+    variant = forks.fork_recipe(session, "copy-party", author=lea, region="geneve", render=render).recipe
+    record(session, lea, render, slug="copy-party-geneve")
+    record(session, lea, render, slug="copy-party-geneve", starts_at="2026-06-01")
+    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
+    record_event(
+        session,
+        "copy-party",
+        {"starts_at": "2026-05-14", "place": "Brest"},
+        author=newcomer,
+        render=render,
+        review_policy="new-accounts",
+    )
+
+    family = lineage(session, "copy-party")
+    assert sorted(family.recipe_ids()) == sorted([recipe.id, variant.id])
+    assert finding.events_done_by_recipe(session, family.recipe_ids()) == {variant.id: 2}
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -170,6 +191,59 @@ def test_events_are_found_by_lineage_region_dates_and_box(session, lea, recipe, 
 def test_malformed_filters_are_invalid(args):
     with pytest.raises(Invalid):
         finding.clean_filters(args)
+
+
+def test_an_event_links_to_the_revision_its_account_led_to(session, lea, recipe, render):
+    event = record(session, lea, render, report="Prévoir des rallonges.")
+    edit = editing.save_edit(
+        session, "copy-party", author=lea, body=TEXT + "\nDes rallonges.\n", base_revision=1, render=render
+    )
+
+    record_lesson(session, event.id, edit.revision.number, user=lea)
+    assert get_event(session, event.id).led_to_revision.number == 2
+    assert finding.lessons_by_revision(session, [edit.revision.id], None) == {edit.revision.id: [event]}
+    assert session.scalars(select(Change.type).order_by(Change.id.desc())).first() == "event_edit"
+    with pytest.raises(Invalid, match="has no revision 7"):
+        record_lesson(session, event.id, 7, user=lea)
+    moderator = accounts.create_user(session, "mo", "password123", role="moderator")
+    protection.protect_recipe(session, "copy-party", moderator=moderator, level="moderator", reason="calme")
+    with pytest.raises(Forbidden):  # only those who may edit the recipe say what an edit came from
+        record_lesson(session, event.id, 1, user=lea)
+    change_event(session, event.id, {"led_to_revision": None}, user=lea, render=render)
+    assert get_event(session, event.id).led_to_revision is None
+
+
+def test_watched_events_are_those_of_watched_recipes_and_regions(session, lea, recipe, render):
+    brest = regions.get_region(session, "brest")
+    editing.create_recipe(session, author=lea, title="Atelier vélo", body=TEXT, render=render)
+    on_recipe = record(session, lea, render)
+    in_region = record(session, lea, render, slug="atelier-velo", region="brest", starts_at="2026-06-01")
+    record(session, lea, render, slug="atelier-velo", title="Ailleurs")
+
+    def watched(recipe_ids, region_ids):
+        return [event.id for event in finding.watched_events(session, recipe_ids, region_ids, None)]
+
+    assert watched([recipe.id], []) == [on_recipe.id]
+    assert watched([recipe.id], [brest.id]) == [in_region.id, on_recipe.id]
+    assert watched([], []) == []
+
+
+def test_a_recipes_latest_events_are_its_approved_ones_that_started_last(session, lea, recipe, render):
+    for day in range(1, 8):
+        record(session, lea, render, starts_at=f"2026-05-0{day}", title=f"Mai {day}")
+    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
+    record_event(
+        session,
+        "copy-party",
+        {"starts_at": "2026-09-01", "place": "Quimper"},
+        author=newcomer,
+        render=render,
+        review_policy="new-accounts",
+    )
+
+    latest = finding.latest_events(session, recipe.id)
+    assert [event.title for event in latest] == ["Mai 7", "Mai 6", "Mai 5", "Mai 4", "Mai 3"]
+    assert [event.title for event in finding.latest_events(session, recipe.id, limit=2)] == ["Mai 7", "Mai 6"]
 
 
 def test_events_page_by_start_with_a_cursor(session, lea, recipe, render):

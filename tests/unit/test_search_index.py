@@ -6,13 +6,14 @@ import shutil
 
 import pytest
 from alembic import command
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 
 from recipes.community import accounts, regions
 from recipes.database import begin_write, make_engine, make_session_factory
+from recipes.events.recording import record_event
 from recipes.history import editing
 from recipes.lineage import forks
-from recipes.models import Recipe, Region, Revision, SearchOutbox
+from recipes.models import Event, Recipe, Region, Revision, SearchOutbox
 from recipes.moderation import renaming
 from recipes.schema import alembic_config, upgrade_database
 from recipes.search import check_index, prepare_index
@@ -133,6 +134,35 @@ def test_check_reports_drift_and_rebuild_repairs_it(session, search_index, add):
     assert search_index.rebuild(session) == 2
     assert check_index(session, search_index).clean
     assert slugs(find(session, search_index, "gratiferia", region="lorient")) == ["gratiferia"]
+
+
+def test_check_notices_an_account_of_an_event_changed_behind_the_outboxs_back(
+    session, search_index, author, add
+):
+    add("Gratiferia", "Un marché gratuit.")
+    add("Café tricot", "Tricoter ensemble.")
+    event = record_event(
+        session,
+        "gratiferia",
+        {"starts_at": "2026-05-14", "place": "Brest", "report": "Prévoir des rallonges."},
+        author=author,
+        render=plain_render,
+    )
+    search_index.apply_outbox(session, lock_timeout=1)
+    assert check_index(session, search_index).clean
+    assert slugs(find(session, search_index, "rallonges")) == ["gratiferia"]
+
+    begin_write(session)
+    session.execute(update(Event).where(Event.id == event.id).values(report_html="<p>Des tabourets.</p>"))
+    session.commit()
+    assert check_index(session, search_index).stale == ["gratiferia"]
+    assert search_index.rebuild(session) == 2
+    assert check_index(session, search_index).clean
+    assert slugs(find(session, search_index, "tabourets")) == ["gratiferia"]
+    begin_write(session)
+    session.execute(delete(Event).where(Event.id == event.id))
+    session.commit()
+    assert check_index(session, search_index).stale == ["gratiferia"]
 
 
 def test_rebuild_reports_progress(session, search_index, add):

@@ -56,6 +56,7 @@ def event_dict(event: Event) -> dict[str, Any]:
         "url": event.url,
         "report": event.report,
         "report_html": event.report_html,
+        "led_to_revision": event.led_to_revision.number if event.led_to_revision_id is not None else None,
         "author": event.author.name,
         "status": event.status,
         "created_at": iso_time(event.created_at),

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from recipes.community.policy import allowed, require
 from recipes.community.regions import list_regions
+from recipes.community.visibility import can_see_revision
 from recipes.errors import LevainError
 from recipes.events import finding, formats
 from recipes.events.recording import (
@@ -114,9 +115,11 @@ def show(event_id: str):
     may_change = viewer is not None and (viewer.id == event.author_id or allowed(viewer, "change_any_event"))
     may_delete = viewer is not None and (viewer.id == event.author_id or allowed(viewer, "delete_any_event"))
     may_approve = event.status == "pending" and allowed(viewer, "review") and viewer.id != event.author_id
+    led_to = event.led_to_revision
     return render_template(
         "events/event.html",
         event=event,
+        lesson_revision=led_to if led_to is not None and can_see_revision(viewer, led_to) else None,
         may_change=may_change,
         may_delete=may_delete,
         may_approve=may_approve,
@@ -166,6 +169,7 @@ def _fields_of(event) -> dict:
         "participants": "" if event.participants is None else event.participants,
         "url": event.url or "",
         "revision": event.revision.number,
+        "led_to_revision": event.led_to_revision.number if event.led_to_revision else "",
         "report": event.report,
     }
 

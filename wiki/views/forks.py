@@ -21,6 +21,7 @@ from recipes.errors import (
     MergeConflict,
     TooLarge,
 )
+from recipes.events.finding import events_done_by_recipe
 from recipes.history.diffing import diff_rows, hunks
 from recipes.licences.rules import fork_licences
 from recipes.lineage import forks, proposals, sync
@@ -134,8 +135,10 @@ def region(slug: str):
 @bp.get("/recipes/<slug>/lineage")
 def show_lineage(slug: str):
     """Draw a recipe's ancestors and the tree of its descendants."""
-    found = lineage.lineage(get_session(), checked_slug(slug))
-    return render_template("forks/lineage.html", lineage=found, recipe=load_recipe(slug))
+    session = get_session()
+    found = lineage.lineage(session, checked_slug(slug))
+    done = events_done_by_recipe(session, found.recipe_ids())
+    return render_template("forks/lineage.html", lineage=found, recipe=load_recipe(slug), events_done=done)
 
 
 @bp.route("/recipes/<slug>/sync", methods=["GET", "POST"])

@@ -23,8 +23,8 @@ from recipes.community.visibility import (
     shown_revision,
 )
 from recipes.errors import EditConflict, LevainError
-from recipes.events.finding import count_events
-from recipes.events.recording import get_event
+from recipes.events.finding import count_events, latest_events, lessons_by_revision
+from recipes.events.recording import get_event, record_lesson
 from recipes.history import editing, images
 from recipes.history.diffing import diff_rows, hunks
 from recipes.licences.attribution import attribution
@@ -53,6 +53,7 @@ from .common import (
     template_globals,
     with_missing_marked,
 )
+from .events import map_settings
 from .forks import variant_notes
 from .moderation import history_notes, recipe_notices
 
@@ -65,7 +66,10 @@ POPULAR_RECIPES_SHOWN = 8
 TAGS_SHOWN = 40
 # A short recipe reads fine without a table of contents.
 MIN_HEADINGS_FOR_CONTENTS = 3
-EDITOR_FIELDS = ("title", "language", "region", "licence", "tags", "summary", "body", "base_revision")
+# ``event``: the event whose account the edit comes from, which then links to the revision saved.
+EDITOR_FIELDS = (
+    "title", "language", "region", "licence", "tags", "summary", "body", "base_revision", "event"
+)
 
 
 @bp.get("/")
@@ -104,6 +108,8 @@ def show(slug: str):
     context = {
         "events_done": done,
         "event_places": places,
+        "latest_events": latest_events(session, recipe.id) if done else [],
+        "map": map_settings(),
         "recipe": recipe,
         "credits": credits,
         "json_ld": json_ld(credits),
@@ -128,8 +134,11 @@ def show(slug: str):
 
 
 def _editor_page(form: dict, recipe: Recipe | None = None, **context) -> str:
-    """The editor, filled with ``form``: new recipe when ``recipe`` is None, else an edit of it."""
+    """The editor, filled with ``form``: new recipe when ``recipe`` is None, else an edit of it (beside
+    the account of the event it comes from, if any)."""
     regions = list_regions(get_session()) if recipe is None else []
+    if recipe is not None and "lesson" not in context:
+        context["lesson"] = _lesson_still_there(recipe, form.get("event"))
     return render_template(
         "recipes/edit.html",
         form=form,
@@ -149,13 +158,27 @@ def _recipe_titled(title: str) -> Recipe | None:
     return load_recipe(slug)
 
 
-def _lesson(recipe: Recipe):
+def _lesson(recipe: Recipe, wanted: str | None):
     """The event whose account the editor shows beside the text (``?event=<id>``), to turn it into an edit."""
-    wanted = request.args.get("event")
     if not wanted:
         return None
     event = get_event(get_session(), whole_number(wanted, "event"), current_domain_user())
     return event if event.recipe_id == recipe.id else None
+
+
+def _lesson_still_there(recipe: Recipe, wanted: str | None):
+    """The event of an edit sent back to its author, unless it went meanwhile: their text comes first."""
+    try:
+        return _lesson(recipe, wanted)
+    except LevainError:
+        return None
+
+
+def _link_lesson(outcome: editing.SaveOutcome, wanted: str) -> None:
+    """Record on the event an edit came from that it led to the revision saved."""
+    event = _lesson_still_there(outcome.recipe, wanted)
+    if event is not None and outcome.changed:
+        record_lesson(get_session(), event.id, outcome.revision.number, user=current_domain_user())
 
 
 def _submitted_form() -> dict:
@@ -245,7 +268,7 @@ def edit(slug: str):
             "body": queries.revision_content(get_session(), head).text,
             "base_revision": head.number,
         }
-        return _editor_page(form, recipe, lesson=_lesson(recipe))
+        return _editor_page(form, recipe, lesson=_lesson(recipe, request.args.get("event")))
     form = _submitted_form()
     try:
         outcome = editing.save_edit(
@@ -267,6 +290,7 @@ def edit(slug: str):
         return _refused(form, error, recipe)
     except DBAPIError as error:
         return _not_written(form, error, recipe)
+    _link_lesson(outcome, form["event"])
     return _saved(outcome)
 
 
@@ -300,6 +324,7 @@ def history(slug: str):
         page=page,
         before=before,
         can_revert=can_revert,
+        lessons=lessons_by_revision(get_session(), [revision.id for revision in page.items], viewer),
         **history_notes(page.items),
     )
 

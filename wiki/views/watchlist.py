@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from recipes.community.policy import allowed
+from recipes.events.finding import watched_events
 from recipes.journal import watchlist
 
 from ..api.common import checked_slug
@@ -35,9 +36,14 @@ PAGE_OF_KIND = {"recipe": "recipes.show", "region": "forks.region"}
 
 @bp.get("/watchlist")
 def show():
-    """Show what changed on the watched recipes and regions, marking what is new since the last visit."""
-    page = watchlist.open_watchlist(get_session(), current_domain_user())
-    return render_template("changes/watchlist.html", watchlist=page)
+    """Show what changed on the watched recipes and regions, marking what is new since the last visit,
+    and their latest events."""
+    session, viewer = get_session(), current_domain_user()
+    page = watchlist.open_watchlist(session, viewer)
+    events = watched_events(
+        session, [recipe.id for recipe in page.recipes], [region.id for region in page.regions], viewer
+    )
+    return render_template("changes/watchlist.html", watchlist=page, events=events)
 
 
 def _toggle(kind: str, slug: str, watching: bool):

@@ -39,6 +39,9 @@ class EventDraft(EventFields):
 
 class EventChange(EventFields):
     report: str | None = Field(None, description="The account of how it went, in Markdown.")
+    led_to_revision: Number | None = Field(
+        None, description="The revision of the recipe its account led to (an edit made from it); null: none."
+    )
 
 
 class EventQuery(Paging):
@@ -67,6 +70,7 @@ class Event(Answer):
     url: str | None
     report: str
     report_html: str
+    led_to_revision: int | None = Field(description="The revision of the recipe its account led to.")
     author: str
     status: Literal["approved", "pending"]
     created_at: str

@@ -28,6 +28,7 @@
   function showPreview(html) {
     preview.innerHTML = html;
     preview.setAttribute("data-state", "ready");
+    preview.removeAttribute("aria-busy");
     if (previewStatus) {
       previewStatus.hidden = true;
     }
@@ -35,6 +36,7 @@
 
   function previewFailed() {
     preview.setAttribute("data-state", "error");
+    preview.removeAttribute("aria-busy");
     if (previewStatus) {
       previewStatus.hidden = false;
     }
@@ -43,6 +45,7 @@
   function refreshPreview() {
     var number = ++sent;
     preview.setAttribute("data-state", "loading");
+    preview.setAttribute("aria-busy", "true");
     fetch(editor.getAttribute("data-preview-url"), {
       method: "POST",
       credentials: "same-origin",
