@@ -9,18 +9,20 @@ Glossary:
 - **unstable region**: what lies between two stable regions. If only one side changed it, that
   side's text is taken; if both sides made the same change, that change; otherwise it is a conflict.
 - **conflict**: an unstable region that both sides changed differently; a person has to choose.
+
+Lines are matched by a line diff of base against each side; where its choice among copies of a
+line would decide the merge, both sides' matchings are made to say so first (see ``alignment``).
 """
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from recipes.history.alignment import Block, extend_blocks, unambiguous_blocks
 from recipes.history.diffing import ADDED, KEPT, REMOVED, diff_token_counts
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
-# (base start, side start, length): a run of tokens equal in base and in one side.
-_Block = tuple[int, int, int]
 # (base start, ours start, theirs start, length): a run of tokens equal in all three.
 _StableRegion = tuple[int, int, int, int]
 # Past this many lines found on one side only, a line diff's work grows fast; a rewritten 100 KB
@@ -78,6 +80,8 @@ def _stable_regions(
     """
     ours_blocks = _matching_blocks(base, ours, deadline, semantic)
     theirs_blocks = _matching_blocks(base, theirs, deadline, semantic)
+    if not semantic:
+        ours_blocks, theirs_blocks = unambiguous_blocks(base, ours, theirs, ours_blocks, theirs_blocks)
     regions: list[_StableRegion] = []
     ours_index = theirs_index = 0
     while ours_index < len(ours_blocks) and theirs_index < len(theirs_blocks):
@@ -97,9 +101,14 @@ def _stable_regions(
     return regions
 
 
+def line_blocks(base: Sequence[str], side: Sequence[str], deadline: float) -> list[Block]:
+    """Return the runs of lines that a line diff of base against one side kept."""
+    return _matching_blocks(base, side, deadline, semantic=False)
+
+
 def _matching_blocks(
     base: Sequence[str], side: Sequence[str], deadline: float, semantic: bool
-) -> list[_Block]:
+) -> list[Block]:
     """Return the runs of tokens that a diff of base against one side kept.
 
     Lines found on one side only can never be matched. When there are very many of them (texts
@@ -120,9 +129,9 @@ def _matching_blocks(
     return _diffed_blocks(base, side, deadline, semantic)
 
 
-def _diffed_blocks(base: Sequence[str], side: Sequence[str], deadline: float, semantic: bool) -> list[_Block]:
+def _diffed_blocks(base: Sequence[str], side: Sequence[str], deadline: float, semantic: bool) -> list[Block]:
     """The kept runs of a diff of the two sequences as they are."""
-    blocks: list[_Block] = []
+    blocks: list[Block] = []
     base_at = side_at = 0
     for kind, count in diff_token_counts(base, side, deadline, semantic=semantic):
         if kind == KEPT:
@@ -136,13 +145,13 @@ def _diffed_blocks(base: Sequence[str], side: Sequence[str], deadline: float, se
 
 
 def _in_full_places(
-    blocks: list[_Block], base_places: Sequence[int], side_places: Sequence[int]
-) -> list[_Block]:
+    blocks: list[Block], base_places: Sequence[int], side_places: Sequence[int]
+) -> list[Block]:
     """Blocks of the shared tokens given back in the full sequences, split where left-out tokens were."""
-    full: list[_Block] = []
+    full: list[Block] = []
     for base_start, side_start, length in blocks:
         for offset in range(length):
-            _extend(full, base_places[base_start + offset], side_places[side_start + offset])
+            extend_blocks(full, base_places[base_start + offset], side_places[side_start + offset])
     return full
 
 
@@ -153,13 +162,3 @@ def _places_of_shared_tokens(base: Sequence[str], side: Sequence[str]) -> tuple[
         [place for place, token in enumerate(base) if token in in_side],
         [place for place, token in enumerate(side) if token in in_base],
     )
-
-
-def _extend(blocks: list[_Block], base_place: int, side_place: int) -> None:
-    """Add a matched pair of tokens to the last block if it follows it in both sequences, else start one."""
-    if blocks:
-        base_start, side_start, length = blocks[-1]
-        if base_start + length == base_place and side_start + length == side_place:
-            blocks[-1] = (base_start, side_start, length + 1)
-            return
-    blocks.append((base_place, side_place, 1))

@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from recipes.history.diff3 import Conflict, diff3, split_lines_keeping_breaks
-from recipes.history.diffing import ADDED, KEPT, REMOVED, diff_token_counts
+from recipes.history.alignment import Block, unambiguous_blocks
+from recipes.history.diff3 import Conflict, diff3, line_blocks, split_lines_keeping_breaks
 
 _Value = TypeVar("_Value")
 
@@ -61,11 +61,15 @@ def refine(conflict: Conflict, deadline: float) -> str | None:
     ending = _merged_ending(*unended)
     ended = (text + "\n" * missing for text, missing in zip(texts, unended, strict=True))
     base, ours, theirs = (split_lines_keeping_breaks(text) for text in ended)
-    ours_edits = _line_edits(base, ours, deadline)
-    if ours_edits == [_LineEdit(0, len(base), tuple(ours))]:
+    ours_blocks = line_blocks(base, ours, deadline)
+    if _line_edits(base, ours, ours_blocks) == [_LineEdit(0, len(base), tuple(ours))]:
         # Ours replaced every line: whatever theirs changed touches it (texts rewritten on both sides).
         return None
-    theirs_edits = _line_edits(base, theirs, deadline)
+    # Where a side's edit lies among copies of a line is a guess; the guess must not decide the merge.
+    blocks = unambiguous_blocks(base, ours, theirs, ours_blocks, line_blocks(base, theirs, deadline))
+    ours_edits, theirs_edits = (
+        _line_edits(base, side, side_blocks) for side, side_blocks in zip((ours, theirs), blocks, strict=True)
+    )
     made_by_ours = set(ours_edits)
     theirs_edits = [edit for edit in theirs_edits if edit not in made_by_ours]  # the same edit, once
     if ending is None or _replacements_touch(ours_edits, theirs_edits):
@@ -77,20 +81,14 @@ def refine(conflict: Conflict, deadline: float) -> str | None:
     return merged.removesuffix("\n") if merged is not None and ending else merged
 
 
-def _line_edits(base: Sequence[str], side: Sequence[str], deadline: float) -> list[_LineEdit]:
-    """The edits a line diff of base against one side makes, in order."""
+def _line_edits(base: Sequence[str], side: Sequence[str], blocks: Sequence[Block]) -> list[_LineEdit]:
+    """The edits a line diff of base against one side makes, in order, from the lines it kept."""
     edits: list[_LineEdit] = []
-    base_at = side_at = removed = added = 0
-    for kind, count in [*diff_token_counts(base, side, deadline), (KEPT, 0)]:
-        if kind == REMOVED:
-            removed += count
-        elif kind == ADDED:
-            added += count
-        else:
-            if removed or added:
-                old, new = base[base_at : base_at + removed], side[side_at : side_at + added]
-                edits.extend(_classified(base_at, old, new))
-            base_at, side_at, removed, added = base_at + removed + count, side_at + added + count, 0, 0
+    base_at = side_at = 0
+    for base_start, side_start, length in [*blocks, (len(base), len(side), 0)]:
+        if base_start > base_at or side_start > side_at:
+            edits.extend(_classified(base_at, base[base_at:base_start], side[side_at:side_start]))
+        base_at, side_at = base_start + length, side_start + length
     return edits
 
 

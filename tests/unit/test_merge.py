@@ -348,3 +348,204 @@ def test_texts_rewritten_everywhere_on_both_sides_conflict_on_whole_lines():
 
     assert result.conflicts == (Conflict(base[: -len("Farine\n")], ours[:-7], theirs[:-7]),)
     assert result.resolve([ours[:-7]]) == ours
+
+
+# Cases of the merge oracle (bench/merge_oracle.py, seed 13) that used to merge cleanly to text that was
+# neither git's merge nor both sides' edits: base, ours, theirs and git's merge (None: a conflict).
+AMBIGUOUS_PLACES = [
+    pytest.param(
+        (
+            "# Kouign-amann\n\n## Résumé\n\n- 250 g d'eau tiède\n"
+            "Budget prévu : 1\xa0000 € pour 30 personnes.\n\n\n## Étapes\n\n- 1/2 d'œufs\n"
+            "Hydratation de 72,5 % pour une mie alvéolée.\n\n## Notes\n\n- 250 g d'eau tiède\n\n\n"
+        ),
+        (
+            "\n## Résumé\n\n\n- 250 g d'eau tiède\nBudget prévu : 1\xa0000 € pour 30 personnes.\n\n\n"
+            "## Étapes\n\n- 1/2 d'œufs\nHydratation de 72,5 % pour une mie alvéolée.\n\n\n## Notes\n\n"
+            "- 250 g d'eau tiède\n\n\n"
+        ),
+        (
+            "# Kouign-amann\n\n## Résumé\n\n\n- 250 g d'eau tiède\n"
+            "Budget prévu : 1\xa0000 € pour 30 personnes.\n\n\n## Étapes\n\n- 1/2 d'œufs\n"
+            "Hydratation de 72,5 % pour une mie alvéolée.\n\n## Notes\n\n- 250 g d'eau tiède\n\n\n"
+        ),
+        (
+            "\n## Résumé\n\n\n- 250 g d'eau tiède\nBudget prévu : 1\xa0000 € pour 30 personnes.\n\n\n"
+            "## Étapes\n\n- 1/2 d'œufs\nHydratation de 72,5 % pour une mie alvéolée.\n\n\n## Notes\n\n"
+            "- 250 g d'eau tiède\n\n\n"
+        ),
+        id="the_same_blank_line_added_beside_a_deleted_title",
+    ),
+    pytest.param(
+        (
+            "# Pain au levain\n\n## Matériel\n\n- 180 g de farine\n"
+            "Rendez-vous à 10:30 le 12/05/2025 devant la mairie.\n\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n\n\n## Notes\n\n- 1 000 g de sucre\n\n"
+            "- 75 cl de lait\n\n"
+        ),
+        (
+            "# Pain au levain\n\n## Matériel\n\n- 180 g de farine\n"
+            "Rendez-vous à 10:30 le 12/05/2025 devant la mairie.\n\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n\n\n\n## Notes\n\n- 1 000 g de sucre\n\n"
+            "- 75 cl de lait\n\n"
+        ),
+        (
+            "# Pain au levain\n\n## Matériel\n\n- 180 g de farine\n"
+            "Rendez-vous à 10:30 le 12/05/2025 devant la mairie.\n\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n\n"
+            "Pétrir 10 minutes jusqu'à ce que fine pâte soit lisse.\n\n\n\nNotes\n\n- 1 000 g de sucre\n\n"
+            "- 75 cl de lait\n\n"
+        ),
+        None,
+        id="the_same_blank_line_added_beside_a_changed_heading",
+    ),
+    pytest.param(
+        (
+            "# Kouign-amann\n\n## Notes\n\nHydratation de 72,5 % pour une mie alvéolée.\n\n"
+            "- 250 g de lait\n- 1 000 g de farine\n\n## Matériel\n\n"
+            "Laisser reposer la pâte 2 h à température ambiante.\n- 180 g de sel\n\n"
+            "Budget prévu : 1\xa0000 € pour 30 personnes.\n\n\n"
+        ),
+        (
+            "# Kouign-amann\n\n## Notes\n\nHydratation de 72,5 % pour une mie alvéolée.\n\n"
+            "- 250 g de lait\n- 1 000 g de farine\n\n\n## Matériel\n\n"
+            "Laisser reposer la pâte 2 h à température ambiante.\n- 180 g de sel\n\n"
+            "Budget prévu : 1\xa0000 € pour 30 personnes.\n\n\n"
+        ),
+        (
+            "# Kouign-amann\n\nfroide Notes\nMélanger la farine et le sel dans un grand saladier.\n"
+            "Hydratation de 72,5 % pour une mie alvéolée.\n\n- 250 g de lait\n- 1 000 g de farine\n\n\n"
+            "## Matériel\n\nLaisser reposer la pâte 2 h à température ambiante.\n- 180 g de sel\n\n"
+            "Budget prévu : 1\xa0000 € pour 30 personnes.\n\n\n"
+        ),
+        (
+            "# Kouign-amann\n\nfroide Notes\nMélanger la farine et le sel dans un grand saladier.\n"
+            "Hydratation de 72,5 % pour une mie alvéolée.\n\n- 250 g de lait\n- 1 000 g de farine\n\n\n"
+            "## Matériel\n\nLaisser reposer la pâte 2 h à température ambiante.\n- 180 g de sel\n\n"
+            "Budget prévu : 1\xa0000 € pour 30 personnes.\n\n\n"
+        ),
+        id="the_same_blank_line_added_beside_a_rewritten_paragraph",
+    ),
+    pytest.param(
+        (
+            "# Pain au levain\n\n## Étapes\n\nPréchauffer le four à 180 °C.\n"
+            "Rendez-vous à 10:30 le 12/05/2025 devant la mairie.\n"
+            "Laisser reposer la pâte 2 h à température ambiante.\n\n\n## Matériel\n\n"
+            "Budget prévu : 1\xa0000 € pour 30 personnes.\n\nPréchauffer le four à 180 °C.\n"
+            "- 500 g d'eau tiède\nRendez-vous à 10:30 le 12/05/2025 devant la mairie.\n\n## Notes\n\n"
+            "Cuire 40 min à 220°C puis laisser refroidir.\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n- 180 g d'eau tiède\n"
+            "Laisser reposer la pâte 2 h à température ambiante.\n\n"
+        ),
+        (
+            "# Pain au levain\n\n## Étapes\n\nPréchauffer le four à 180 °C.\n"
+            "Rendez-vous à 10:30 le 12/05/2025 devant la mairie.\n"
+            "Laisser reposer la pâte 2 h à température ambiante.\n\n\n## Matériel\n\n"
+            "Budget prévu : 1\xa0000 € pour 30 personnes.\n\nPréchauffer le four à 180 °C.\n"
+            "- 500 g d'eau tiède\nRendez-vous à 10:30 le 12/05/2025 devant la mairie.\npuis\n## Notes\n\n\n"
+            "Cuire 40 min à 220°C puis laisser refroidir.\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n- 180 g d'eau tiède\n"
+            "Laisser reposer la pâte 2 h à température ambiante.\n\n"
+        ),
+        (
+            "## Étapes\n\nPréchauffer le four à 180 °C.\n"
+            "Rendez-vous à 10:30 le 12/05/2025 devant la mairie.\n"
+            "Laisser reposer la pâte 2 h à température ambiante.\n\n\n## Matériel\n\n"
+            "Budget prévu : 1\xa0000 € pour 30 personnes.\n\nPréchauffer le four à 180 °C.\n"
+            "- 500 g d'eau tiède\n# Pain au levain\nRendez-vous à 10:30 le 12/05/2025 devant la mairie.\n\n"
+            "\nCuire 40 min à 220°C puis laisser refroidir.\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n- 180 g d'eau tiède\n"
+            "Laisser reposer la pâte 2 h à température ambiante.\n\n"
+        ),
+        None,
+        id="a_heading_moved_across_a_blank_line_and_deleted",
+    ),
+    pytest.param(
+        (
+            "# Far breton\n\n## Étapes\n\n- 12,5 cl de beurre demi-sel\n- 75 cl d'œufs\n\n## Notes\n\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n- 1/2 de sucre\n\n"
+        ),
+        (
+            "# Far breton\n\n## Étapes\nPétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n\n"
+            "- froide de beurre demi-sel\n- 75 cl d'œufs\n## Notes\n\n- 1/2 de sucre\n\n"
+        ),
+        (
+            "# Far breton\n\n## Étapes\n\n\n- 12,5 cl de beurre demi-sel\n- 75 cl d'œufs\n\n## Notes\n\n"
+            "Pétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n- 1/2 de sucre\n\n"
+        ),
+        None,
+        id="a_blank_line_and_a_moved_line_inserted_at_one_spot",
+    ),
+    pytest.param(
+        (
+            "# Far breton\n\n## Ingrédients\n\n- 0,5 l de sucre\n- 500 g d'œufs\n\n## Étapes\n\n"
+            "Préchauffer le four à 180 °C.\nMélanger la farine et le sel dans un grand saladier.\n\n"
+        ),
+        (
+            "# Far breton\ncomplète\n## Ingrédients\n\n- 0,5 l de sucre\n- 500 g d'œufs\n\n## Étapes\n\n"
+            "Préchauffer le four à 180 °C.\n\nMélanger la farine et le sel dans un grand saladier.\n\n"
+        ),
+        (
+            "Far breton\n\n## Ingrédients\n\n- 0,5 l de sucre\n- 500 g d'œufs\n\n## Étapes\n\n"
+            "Préchauffer le four à 180 °C.\nPréchauffer le four à 180 °C.\n"
+            "Mélanger la farine et le sel dans un grand saladier.\n\n"
+        ),
+        None,
+        id="a_blank_line_inserted_beside_a_copied_line",
+    ),
+    pytest.param(
+        (
+            "# Soupe de potimarron\n\n## Notes\n\nPétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n"
+            "- 1/2 d'eau tiède\n- 1 000 g de sel\n- 0,5 l de lait\n\n## Matériel\n\n- 3 d'œufs\n"
+            "Mélanger la farine et le sel dans un grand saladier.\n"
+            "Mélanger la farine et le sel dans un grand saladier.\n\n"
+        ),
+        (
+            "# Soupe de potimarron\n\n## Notes\n\nPétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n"
+            "- 1/2 d'eau tiède\n- 1 000 g de sel\nenviron 0,5 l de lait\n\n## Matériel\n\n- 3 d'œufs\n"
+            "Mélanger la farine et le sel dans un grand saladier.\n"
+            "Mélanger la farine et le sel dans un grand saladier.\n- 75 cl de farine\n\n"
+        ),
+        (
+            "# Soupe de potimarron\n\n## Notes\n\nPétrir 10 minutes jusqu'à ce que la pâte soit lisse.\n"
+            "- 1/2 d'eau tiède\n- 1 070 g de sel\n- 0,5 l de lait\n\n## Matériel\n\n- 3 d'œufs\n"
+            "Mélanger la farine et le sel dans un grand saladier.\n"
+            "Mélanger la farine et le sel dans un grand saladier.\n\n\n"
+        ),
+        None,
+        id="a_line_inserted_beside_a_blank_line_added_at_the_end",
+    ),
+]
+
+
+@pytest.mark.parametrize(("base", "ours", "theirs", "git"), AMBIGUOUS_PLACES)
+def test_a_change_among_copies_of_a_line_is_gits_merge_or_a_conflict(base, ours, theirs, git):
+    for first, second in ((ours, theirs), (theirs, ours)):
+        result = merge3(base, first, second)
+        if git is None:
+            assert not result.clean
+        else:
+            assert result.text == git
+
+
+def test_a_line_moved_across_a_blank_line_is_also_that_blank_line_moved_beside_the_others():
+    # Ours' diff reads "- 3 de farine" as moved below the blank line, which is the blank line moved
+    # above it, beside the one there: where theirs added the same blank line, it is not taken twice.
+    base = "## Matériel\n\n- 3 de farine\nBudget pour.\n\n## Notes\n"
+    ours = "## Matériel\n\n\n- 3 de farine\nBudget tiède.\n## Notes\n"
+    theirs = "## Matériel\n\n\n- 3 de farine\nBudget pour.\n\n## Notes\n"
+    for first, second in ((ours, theirs), (theirs, ours)):
+        assert not merge3(base, first, second).clean
+
+
+def test_a_blank_line_added_between_paragraphs_keeps_their_conflicts_apart():
+    ours = PARAGRAPHS.replace("l'eau.\n\n", "l'eau.\n\n\n").replace("Pétrir 10", "Pétrir 12")
+    theirs = PARAGRAPHS.replace("la farine", "la farine T65").replace("Pétrir 10", "Pétrir doucement 15")
+    for first, second in ((ours, theirs), (theirs, ours)):
+        result = merge3(PARAGRAPHS, first, second)
+        assert [conflict.base for conflict in result.conflicts] == ["Pétrir 10 minutes.\n"]
+        assert result.resolve(["Pétrir 12 minutes.\n"]) == (
+            "Levain\n\nMélanger la farine T65 et l'eau.\n\nPétrir 12 minutes.\n\nCuire 40 minutes à 240 °C.\n"
+        )
