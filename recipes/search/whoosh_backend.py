@@ -46,8 +46,9 @@ LOCK_FILE = "WRITER.lock"
 FOLDER_PREFIX = "index-"
 # How long a rebuild (or a search finding no index) waits for another writer to finish.
 REBUILD_LOCK_TIMEOUT = 60.0
-# Whoosh sorts a rebuild's postings in memory up to this size, then on disk (much slower).
-REBUILD_MEMORY_MB = 512
+# Whoosh sorts a rebuild's postings in memory up to this size, then merges sorted runs from disk:
+# at 10,000 recipes 128 MB kept the peak at 251 MB against 729 MB with 512, at the same speed.
+REBUILD_MEMORY_MB = 128
 # The outbox writer adds a small segment per batch and merges the small ones only once there are
 # this many: merging at every commit made each save's index write several times slower.
 MERGE_AT_SEGMENTS = 8
