@@ -23,12 +23,15 @@ import inspect
 import itertools
 import os
 import random
+import subprocess
+import sys
 import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from html import escape
+from pathlib import Path
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -134,6 +137,8 @@ def _whoosh() -> list[Row]:
         _populate(session, WHOOSH_RECIPES)
         index = open_index("whoosh", folder=bench.folder / "search", dialect="sqlite")
         rows = [_rebuild_row(session, index, "Whoosh", WHOOSH_RECIPES)]
+        session.commit()
+        rows.append(_rebuild_alone_row(bench.instance))
         rows.append(_latency_row(session, index, f"Whoosh search, {WHOOSH_RECIPES:,} recipes (SQLite)"))
         rows.append(_visibility_row(session, index, "Whoosh"))
     return rows
@@ -209,6 +214,35 @@ def _rebuild_row(session: Session, index: SearchIndex, name: str, count: int) ->
     seconds = time.perf_counter() - started
     figure = f"{indexed / seconds:,.0f} recipes/s ({indexed:,} in {seconds:.1f} s)"
     return (f"{name} index rebuild", figure, "reported")
+
+
+# ``levain search rebuild`` in a process of its own, which then says how much memory it held at most.
+_REBUILD_ALONE = """
+import resource, sys
+from wiki.cli import main
+sys.argv = ["levain", "search", "rebuild"]
+try:
+    main()
+finally:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+REBUILD_MEMORY_GOAL_MB = 300
+
+
+def _rebuild_alone_row(instance: Path) -> Row:
+    """The memory a Whoosh rebuild needs: ``levain search rebuild`` alone on the corpus's instance."""
+    progress("search: rebuilding the Whoosh index again, with levain search rebuild alone…")
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("LEVAIN_")}
+    environment |= {"LEVAIN_INSTANCE_PATH": str(instance), "LEVAIN_SECRET_KEY": "bench"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _REBUILD_ALONE], env=environment, capture_output=True, text=True, check=True
+    )
+    seconds = time.perf_counter() - started
+    peak_mb = int(done.stderr.strip().splitlines()[-1]) / 1024  # Linux counts ru_maxrss in KiB
+    figure = f"peak {peak_mb:,.0f} MB ({WHOOSH_RECIPES:,} recipes in {seconds:.1f} s, process start included)"
+    goal = verdict(f"< {REBUILD_MEMORY_GOAL_MB} MB", peak_mb < REBUILD_MEMORY_GOAL_MB)
+    return (f"memory of levain search rebuild, Whoosh, {WHOOSH_RECIPES:,} recipes", figure, goal)
 
 
 def _latency_row(session: Session, index: SearchIndex, measure: str) -> Row:

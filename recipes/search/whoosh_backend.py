@@ -47,8 +47,9 @@ FOLDER_PREFIX = "index-"
 # How long a rebuild (or a search finding no index) waits for another writer to finish.
 REBUILD_LOCK_TIMEOUT = 60.0
 # Whoosh sorts a rebuild's postings in memory up to this size, then merges sorted runs from disk:
-# at 10,000 recipes 128 MB kept the peak at 251 MB against 729 MB with 512, at the same speed.
-REBUILD_MEMORY_MB = 128
+# at 10,000 recipes 64 MB kept the peak of a rebuild alone at 172 MB against 729 MB with 512, at the
+# same speed (whoosh_schema.RememberingStemFilter paid for the smaller sorts).
+REBUILD_MEMORY_MB = 64
 # The outbox writer adds a small segment per batch and merges the small ones only once there are
 # this many: merging at every commit made each save's index write several times slower.
 MERGE_AT_SEGMENTS = 8
