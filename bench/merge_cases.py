@@ -201,7 +201,8 @@ def side_edits(rng: random.Random, base: list[str], near: list[Edit] | None) -> 
             made = _edit(rng, kind, base, near)
             edits = [edit for group in groups for edit in group]
             if made and not any(touch(new, old, base) for new in made for old in edits):
-                if _each_counts([*groups, made], base):
+                unclear = reads_as_other_edits([*edits, *made], base)
+                if _each_counts([*groups, made], base) and not unclear:
                     groups.append(made)
                     kinds.append(kind)
                     break
@@ -221,6 +222,24 @@ def _each_counts(groups: list[list[Edit]], base: list[str]) -> bool:
             if render(applied(base, rest)) == whole:
                 return False
     return True
+
+
+def reads_as_other_edits(edits: list[Edit], base: list[str]) -> bool:
+    """Whether a line is replaced or deleted while a line is inserted right beside it.
+
+    A copy of a line inserted beside it while it is replaced reads as a new line inserted beside the
+    unchanged one; a line deleted and another inserted in its place reads as that line edited. The
+    text says those edits, which may not touch the other side's where the ones generated do: the
+    expected merge would be a guess.
+    """
+    for start, line_break in _lines(base):
+        inserted = [edit.tokens for edit in edits if edit.start == edit.end in (start, line_break + 1)]
+        replaced = [edit.tokens for edit in edits if (edit.start, edit.end) == (start, line_break)]
+        deleted = Edit(start, line_break + 1, ()) in edits
+        copied = (*base[start:line_break], NL) in inserted
+        if inserted and (deleted or (copied and any(replaced))):
+            return True
+    return False
 
 
 def _lines(base: list[str]) -> list[tuple[int, int]]:

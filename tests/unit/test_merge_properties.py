@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench.merge_cases import QUANTITIES, MergeCase, generate_case
+from bench.merge_cases import NL, QUANTITIES, Edit, MergeCase, generate_case, reads_as_other_edits
 from recipes.history.merge import Conflict, merge3
 from recipes.history.refining import split_merge_words
 
@@ -48,6 +48,17 @@ def test_a_clean_refinement_is_gits_merge_or_both_sides_edits(folder: Path, case
     if result.clean and not line_level.clean and "move_line" not in case.kinds:
         right = (git_merge(folder, case.base, case.ours, case.theirs), case.expected)
         assert without_blank_lines(result.text) in {without_blank_lines(text) for text in right if text}, case
+
+
+def test_no_case_has_a_side_whose_text_says_other_edits_than_those_generated():
+    # Both read as edits that may not touch the other side's: the expected merge would be a guess.
+    base = ["#", "Crêpes", NL, NL, "-", "250 g", "de", "farine", NL]
+    title_copied_above_and_rewritten = [Edit(0, 0, ("#", "Crêpes", NL)), Edit(0, 2, ("Préchauffer",))]
+    line_deleted_and_another_put_there = [Edit(4, 4, ("-", "250 g", "de", "sel", NL)), Edit(4, 9, ())]
+    assert reads_as_other_edits(title_copied_above_and_rewritten, base)
+    assert reads_as_other_edits(line_deleted_and_another_put_there, base)
+    assert not reads_as_other_edits([Edit(0, 0, ("Four", NL)), Edit(0, 2, ("Préchauffer",))], base)
+    assert not reads_as_other_edits([Edit(0, 0, ("#", "Crêpes", NL)), Edit(1, 2, ("Galettes",))], base)
 
 
 def without_blank_lines(text: str) -> str:
