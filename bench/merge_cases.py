@@ -225,14 +225,22 @@ def _each_counts(groups: list[list[Edit]], base: list[str]) -> bool:
 
 
 def reads_as_other_edits(edits: list[Edit], base: list[str]) -> bool:
-    """Whether a line is replaced or deleted while a line is inserted right beside it.
+    """Whether a line is replaced by one keeping most of its words, or replaced or deleted while a
+    line is inserted right beside it.
 
-    A copy of a line inserted beside it while it is replaced reads as a new line inserted beside the
-    unchanged one; a line deleted and another inserted in its place reads as that line edited. The
-    text says those edits, which may not touch the other side's where the ones generated do: the
-    expected merge would be a guess.
+    A line replaced by one keeping most of its words reads as that line's words edited; a copy of a
+    line inserted beside it while it is replaced reads as a new line inserted beside the unchanged
+    one; a line deleted and another inserted in its place reads as that line edited. The text says
+    those edits, which may not touch the other side's where the ones generated do: the expected merge
+    would be a guess.
     """
     for start, line_break in _lines(base):
+        words = set(base[start:line_break])
+        for edit in edits:
+            if (edit.start, edit.end) == (start, line_break) and edit.tokens:
+                fewest = min(len(words), len(set(edit.tokens)))
+                if fewest and 2 * len(words & set(edit.tokens)) > fewest:
+                    return True
         inserted = [edit.tokens for edit in edits if edit.start == edit.end in (start, line_break + 1)]
         replaced = [edit.tokens for edit in edits if (edit.start, edit.end) == (start, line_break)]
         deleted = Edit(start, line_break + 1, ()) in edits

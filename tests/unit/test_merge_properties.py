@@ -51,12 +51,13 @@ def test_a_clean_refinement_is_gits_merge_or_both_sides_edits(folder: Path, case
 
 
 def test_no_case_has_a_side_whose_text_says_other_edits_than_those_generated():
-    # Both read as edits that may not touch the other side's: the expected merge would be a guess.
+    # Each reads as edits that may not touch the other side's: the expected merge would be a guess.
     base = ["#", "Crêpes", NL, NL, "-", "250 g", "de", "farine", NL]
     title_copied_above_and_rewritten = [Edit(0, 0, ("#", "Crêpes", NL)), Edit(0, 2, ("Préchauffer",))]
     line_deleted_and_another_put_there = [Edit(4, 4, ("-", "250 g", "de", "sel", NL)), Edit(4, 9, ())]
     assert reads_as_other_edits(title_copied_above_and_rewritten, base)
     assert reads_as_other_edits(line_deleted_and_another_put_there, base)
+    assert reads_as_other_edits([Edit(4, 8, ("-", "250 g", "de", "sel"))], base)  # farine edited
     assert not reads_as_other_edits([Edit(0, 0, ("Four", NL)), Edit(0, 2, ("Préchauffer",))], base)
     assert not reads_as_other_edits([Edit(0, 0, ("#", "Crêpes", NL)), Edit(1, 2, ("Galettes",))], base)
 
