@@ -39,6 +39,20 @@ def record(session, lea, render, slug="copy-party", **fields):
     )
 
 
+def record_awaiting_review(session, render, **fields):
+    """An event on the recipe by a new account whose contributions wait for review; and that account."""
+    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
+    event = record_event(
+        session,
+        "copy-party",
+        {"starts_at": "2026-05-14", "place": "Brest", **fields},
+        author=newcomer,
+        render=render,
+        review_policy="new-accounts",
+    )
+    return event, newcomer
+
+
 def test_an_event_records_the_day_the_place_and_the_head_revision_followed(session, lea, recipe, render):
     event = record(session, lea, render, latitude=48.39, longitude=-4.49, region="brest", participants=30)
 
@@ -115,15 +129,7 @@ def test_only_the_author_editors_and_moderators_change_or_delete_an_event(sessio
 
 
 def test_an_event_by_an_account_whose_edits_wait_for_review_waits_too(session, lea, recipe, render):
-    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
-    event = record_event(
-        session,
-        "copy-party",
-        {"starts_at": "2026-05-14", "place": "Brest"},
-        author=newcomer,
-        render=render,
-        review_policy="new-accounts",
-    )
+    event, newcomer = record_awaiting_review(session, render)
 
     assert event.status == "pending"
     assert finding.find_events(session, finding.EventFilters(), None).items == []
@@ -163,15 +169,7 @@ def test_each_recipe_of_a_lineage_counts_the_times_it_was_done(session, lea, rec
     variant = forks.fork_recipe(session, "copy-party", author=lea, region="geneve", render=render).recipe
     record(session, lea, render, slug="copy-party-geneve")
     record(session, lea, render, slug="copy-party-geneve", starts_at="2026-06-01")
-    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
-    record_event(
-        session,
-        "copy-party",
-        {"starts_at": "2026-05-14", "place": "Brest"},
-        author=newcomer,
-        render=render,
-        review_policy="new-accounts",
-    )
+    record_awaiting_review(session, render)
 
     family = lineage(session, "copy-party")
     assert sorted(family.recipe_ids()) == sorted([recipe.id, variant.id])
@@ -231,15 +229,7 @@ def test_watched_events_are_those_of_watched_recipes_and_regions(session, lea, r
 def test_a_recipes_latest_events_are_its_approved_ones_that_started_last(session, lea, recipe, render):
     for day in range(1, 8):
         record(session, lea, render, starts_at=f"2026-05-0{day}", title=f"Mai {day}")
-    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
-    record_event(
-        session,
-        "copy-party",
-        {"starts_at": "2026-09-01", "place": "Quimper"},
-        author=newcomer,
-        render=render,
-        review_policy="new-accounts",
-    )
+    record_awaiting_review(session, render, starts_at="2026-09-01", place="Quimper")
 
     latest = finding.latest_events(session, recipe.id)
     assert [event.title for event in latest] == ["Mai 7", "Mai 6", "Mai 5", "Mai 4", "Mai 3"]
