@@ -10,9 +10,17 @@ from sqlalchemy import select
 from recipes.community import accounts, regions
 from recipes.errors import Forbidden, Invalid, NotFound
 from recipes.events import finding, formats
-from recipes.events.recording import change_event, delete_event, get_event, record_event, record_lesson
+from recipes.events.recording import (
+    approve_event,
+    change_event,
+    delete_event,
+    get_event,
+    record_event,
+    record_lesson,
+)
 from recipes.events.series import create_series, place_region
 from recipes.history import editing
+from recipes.journal.changes import change_rows, changes_query
 from recipes.lineage import forks
 from recipes.lineage.tree import lineage
 from recipes.models import AuditEntry, Change
@@ -326,3 +334,19 @@ def test_events_and_series_travel_with_an_export(session, render, db_url, sqlite
         target.close()
     finally:
         databases.close()
+
+
+def test_an_event_awaiting_review_reaches_recent_changes_only_once_approved(session, lea, recipe, render):
+    def public_changes():
+        rows = change_rows(session, changes_query(None))
+        return [row.change.type for row in rows if "Quimper" in (row.change.summary or "")]
+
+    event, newcomer = record_awaiting_review(session, render, place="Quimper")
+    change_event(session, event.id, {"participants": 12}, user=newcomer, render=render)
+    assert public_changes() == [], "its title and place wait with it"
+    audited = session.scalars(select(AuditEntry.action).where(AuditEntry.summary.contains("Quimper"))).all()
+    assert sorted(audited) == ["event", "event_edit"]
+
+    moderator = accounts.create_user(session, "morgane", "password123", role="moderator")
+    approve_event(session, event.id, user=moderator)
+    assert public_changes() == ["event_approve"]
