@@ -19,6 +19,7 @@ from recipes.database import write_transaction
 from recipes.errors import N_, Forbidden, Invalid, NotFound
 from recipes.events import cleaning
 from recipes.history.editing import region_by_slug
+from recipes.journal.audit import record_audit
 from recipes.journal.changes import record_change
 from recipes.models import Event, EventSeries, Recipe, SearchOutbox, User, utcnow
 from recipes.queries import get_recipe, get_revision
@@ -97,7 +98,7 @@ def record_event(
         event.status = "pending" if pending else "approved"
         session.add(event)
         session.flush()
-        record_change(session, type="event", user=author, recipe=recipe, summary=_summary(event))
+        _journal(session, event, "event", author)
         session.add(SearchOutbox(recipe_id=recipe.id))  # its account is part of the recipe's document
     return event
 
@@ -119,7 +120,7 @@ def change_event(
             require(user, "record_event", event.recipe)
         _apply(session, event, {k: v for k, v in data.items() if k in CHANGEABLE}, render, creating=False)
         event.updated_at = utcnow()
-        record_change(session, type="event_edit", user=user, recipe=event.recipe, summary=_summary(event))
+        _journal(session, event, "event_edit", user)
         session.add(SearchOutbox(recipe_id=event.recipe_id))
     return event
 
@@ -132,7 +133,7 @@ def delete_event(session: Session, event_id: int, *, user: User) -> None:
             require(user, "delete_any_event", event.recipe)
         else:
             require(user, "record_event", event.recipe)
-        record_change(session, type="event_delete", user=user, recipe=event.recipe, summary=_summary(event))
+        _journal(session, event, "event_delete", user)
         session.add(SearchOutbox(recipe_id=event.recipe_id))
         session.delete(event)
 
@@ -145,7 +146,7 @@ def record_lesson(session: Session, event_id: int, number: int, *, user: User) -
         require(user, "edit", event.recipe)
         event.led_to_revision = _numbered(session, event.recipe, number)
         event.updated_at = utcnow()
-        record_change(session, type="event_edit", user=user, recipe=event.recipe, summary=_summary(event))
+        _journal(session, event, "event_edit", user)
     return event
 
 
@@ -162,6 +163,15 @@ def approve_event(session: Session, event_id: int, *, user: User) -> Event:
         record_change(session, type="event_approve", user=user, recipe=event.recipe, summary=_summary(event))
         session.add(SearchOutbox(recipe_id=event.recipe_id))
     return event
+
+
+def _journal(session: Session, event: Event, type: str, user: User) -> None:
+    """Note what happened to an event: in recent changes (and the audit log) once readers may see the
+    event; in the audit log alone while it awaits review, so that its title and place do not show."""
+    if event.status == "pending":
+        record_audit(session, action=type, actor=user, recipe=event.recipe, summary=_summary(event))
+    else:
+        record_change(session, type=type, user=user, recipe=event.recipe, summary=_summary(event))
 
 
 def _summary(event: Event) -> str:

@@ -10,9 +10,17 @@ from sqlalchemy import select
 from recipes.community import accounts, regions
 from recipes.errors import Forbidden, Invalid, NotFound
 from recipes.events import finding, formats
-from recipes.events.recording import change_event, delete_event, get_event, record_event, record_lesson
+from recipes.events.recording import (
+    approve_event,
+    change_event,
+    delete_event,
+    get_event,
+    record_event,
+    record_lesson,
+)
 from recipes.events.series import create_series, place_region
 from recipes.history import editing
+from recipes.journal.changes import change_rows, changes_query
 from recipes.lineage import forks
 from recipes.lineage.tree import lineage
 from recipes.models import AuditEntry, Change
@@ -37,6 +45,20 @@ def record(session, lea, render, slug="copy-party", **fields):
     return record_event(
         session, slug, {"starts_at": "2026-05-14", "place": "Brest", **fields}, author=lea, render=render
     )
+
+
+def record_awaiting_review(session, render, **fields):
+    """An event on the recipe by a new account whose contributions wait for review; and that account."""
+    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
+    event = record_event(
+        session,
+        "copy-party",
+        {"starts_at": "2026-05-14", "place": "Brest", **fields},
+        author=newcomer,
+        render=render,
+        review_policy="new-accounts",
+    )
+    return event, newcomer
 
 
 def test_an_event_records_the_day_the_place_and_the_head_revision_followed(session, lea, recipe, render):
@@ -115,15 +137,7 @@ def test_only_the_author_editors_and_moderators_change_or_delete_an_event(sessio
 
 
 def test_an_event_by_an_account_whose_edits_wait_for_review_waits_too(session, lea, recipe, render):
-    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
-    event = record_event(
-        session,
-        "copy-party",
-        {"starts_at": "2026-05-14", "place": "Brest"},
-        author=newcomer,
-        render=render,
-        review_policy="new-accounts",
-    )
+    event, newcomer = record_awaiting_review(session, render)
 
     assert event.status == "pending"
     assert finding.find_events(session, finding.EventFilters(), None).items == []
@@ -163,15 +177,7 @@ def test_each_recipe_of_a_lineage_counts_the_times_it_was_done(session, lea, rec
     variant = forks.fork_recipe(session, "copy-party", author=lea, region="geneve", render=render).recipe
     record(session, lea, render, slug="copy-party-geneve")
     record(session, lea, render, slug="copy-party-geneve", starts_at="2026-06-01")
-    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
-    record_event(
-        session,
-        "copy-party",
-        {"starts_at": "2026-05-14", "place": "Brest"},
-        author=newcomer,
-        render=render,
-        review_policy="new-accounts",
-    )
+    record_awaiting_review(session, render)
 
     family = lineage(session, "copy-party")
     assert sorted(family.recipe_ids()) == sorted([recipe.id, variant.id])
@@ -231,15 +237,7 @@ def test_watched_events_are_those_of_watched_recipes_and_regions(session, lea, r
 def test_a_recipes_latest_events_are_its_approved_ones_that_started_last(session, lea, recipe, render):
     for day in range(1, 8):
         record(session, lea, render, starts_at=f"2026-05-0{day}", title=f"Mai {day}")
-    newcomer = accounts.create_user(session, "nina", "password123", role="contributor")
-    record_event(
-        session,
-        "copy-party",
-        {"starts_at": "2026-09-01", "place": "Quimper"},
-        author=newcomer,
-        render=render,
-        review_policy="new-accounts",
-    )
+    record_awaiting_review(session, render, starts_at="2026-09-01", place="Quimper")
 
     latest = finding.latest_events(session, recipe.id)
     assert [event.title for event in latest] == ["Mai 7", "Mai 6", "Mai 5", "Mai 4", "Mai 3"]
@@ -336,3 +334,19 @@ def test_events_and_series_travel_with_an_export(session, render, db_url, sqlite
         target.close()
     finally:
         databases.close()
+
+
+def test_an_event_awaiting_review_reaches_recent_changes_only_once_approved(session, lea, recipe, render):
+    def public_changes():
+        rows = change_rows(session, changes_query(None))
+        return [row.change.type for row in rows if "Quimper" in (row.change.summary or "")]
+
+    event, newcomer = record_awaiting_review(session, render, place="Quimper")
+    change_event(session, event.id, {"participants": 12}, user=newcomer, render=render)
+    assert public_changes() == [], "its title and place wait with it"
+    audited = session.scalars(select(AuditEntry.action).where(AuditEntry.summary.contains("Quimper"))).all()
+    assert sorted(audited) == ["event", "event_edit"]
+
+    moderator = accounts.create_user(session, "morgane", "password123", role="moderator")
+    approve_event(session, event.id, user=moderator)
+    assert public_changes() == ["event_approve"]
