@@ -39,6 +39,8 @@ def track_generation(engine: Engine) -> None:
 
     @event.listens_for(engine, "commit")
     def raise_generation(connection):
+        if connection.invalidated:  # its commit fails anyway; the pool's check-in forgets it
+            return
         if connection.info.get(WROTE) and not connection.info.get(RESHAPED):
             # On the driver's own cursor: inside the transaction being committed, unseen by the events.
             cursor = connection.connection.dbapi_connection.cursor()
@@ -50,7 +52,10 @@ def track_generation(engine: Engine) -> None:
 
     @event.listens_for(engine, "rollback")
     def forget(connection):
-        _forget(connection.info)
+        # A connection the server dropped has no info left to read (reading it would reconnect in the
+        # middle of a failed transaction); the pool's check-in below forgets it.
+        if not connection.invalidated:
+            _forget(connection.info)
 
     @event.listens_for(engine, "checkin")
     def forget_returned(_dbapi_connection, record):
