@@ -83,12 +83,39 @@ def postgres_database():
         yield url
 
 
+# The data generation keeps its one row: it only ever grows, from wherever it is.
+_EMPTIED = [table for table in reversed(Base.metadata.sorted_tables) if table.name != "data_generation"]
+# Recipes and revisions refer to each other: the recipes' pointers go first.
+_UNLINK_RECIPES = (
+    "UPDATE recipes SET head_revision_id = NULL, published_revision_id = NULL, fork_revision_id = NULL"
+)
+# Every id sequence starts again from 1, used by a row or only by a rolled-back insert.
+_RESTART_IDS = "SELECT " + ", ".join(
+    f"setval(pg_get_serial_sequence('\"{table.name}\"', '{table.autoincrement_column.name}'), 1, false)"
+    for table in _EMPTIED
+    if table.autoincrement_column is not None
+)
+
+
 def _empty_postgres(url: str) -> None:
+    """Delete every row (but the data generation's) and start the ids from 1 again.
+
+    Rows are deleted, not truncated: TRUNCATE gives each of the two dozen tables new files, about
+    0.3 s a test, while a test leaves a few rows in a few tables, which DELETE removes in
+    milliseconds. Children go before parents. The audit log refuses DELETE (a trigger keeps it
+    append-only), so it alone is truncated, when a test wrote to it.
+    """
     engine = create_engine(url)
-    # The data generation keeps its one row: it only ever grows, from wherever it is.
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name != "data_generation")
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        has_rows = ", ".join(f'EXISTS (SELECT 1 FROM "{table.name}")' for table in _EMPTIED)
+        flags = connection.execute(text(f"SELECT {has_rows}")).one()
+        filled = [table for table, flag in zip(_EMPTIED, flags, strict=True) if flag]
+        if any(table.name == "recipes" for table in filled):
+            connection.execute(text(_UNLINK_RECIPES))
+        for table in filled:
+            verb = "TRUNCATE" if table.name == "audit_log" else "DELETE FROM"
+            connection.execute(text(f'{verb} "{table.name}"'))
+        connection.execute(text(_RESTART_IDS))
     engine.dispose()
 
 
