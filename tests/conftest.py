@@ -38,6 +38,18 @@ def pytest_configure(config):
         raise pytest.UsageError("CI=true needs LEVAIN_TEST_POSTGRES_URL: PostgreSQL is tested in CI.")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_template_code():
+    """Every app the tests make in this process shares its compiled templates (tests/shared_templates.py)."""
+    from flask import Flask
+
+    from tests.shared_templates import SharedTemplateCode
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": SharedTemplateCode()})
+        yield
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> str:
     """A migrated, empty SQLite file that each test copies (faster than migrating each time)."""
