@@ -216,9 +216,13 @@ def test_protection_limits_edits_until_it_expires(app, client, people, recipe):
     assert "protected until" in refused.get_json()["error"]["message"]
     assert "vandalisme" in client.get(f"/recipes/{SLUG}").get_data(as_text=True)
     # An hour later the protection no longer applies.
+    from recipes.database import begin_write
     from recipes.models import Protection, Recipe
 
     with app.extensions["levain.sessions"]() as session:
+        # Read under the write lock: on SQLite, a read that turns into a write fails at once when the
+        # app's index writer thread, applying the requests' outbox, is writing meanwhile.
+        begin_write(session)
         recipe_id = session.query(Recipe.id).filter_by(slug=SLUG).scalar()
         session.get(Protection, recipe_id).expires_at = datetime.now(UTC) - timedelta(seconds=1)
         session.commit()
