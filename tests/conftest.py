@@ -15,9 +15,12 @@ from contextlib import contextmanager
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+# Every module that declares tables, so that Base.metadata names them all (see _EMPTIED).
+import recipes.exchange.mediawiki.models  # noqa: F401
+import recipes.search.models  # noqa: F401
 from recipes.database import make_engine, make_session_factory
 from recipes.models import Base
 from recipes.schema import upgrade_database
@@ -91,7 +94,9 @@ def postgres_database():
     with new_postgres_database("levain_test") as url:
         engine = make_engine(url)
         upgrade_database(engine)
+        unknown = set(inspect(engine).get_table_names()) - set(Base.metadata.tables) - {"alembic_version"}
         engine.dispose()
+        assert not unknown, f"tests/conftest.py would not empty {sorted(unknown)}: import their models there"
         yield url
 
 
