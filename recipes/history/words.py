@@ -14,6 +14,7 @@ Glossary:
 """
 
 import re
+from functools import lru_cache
 
 # Characters that join what they separate: no-break, narrow no-break, figure and thin spaces.
 _GLUE = "\u00a0\u202f\u2007\u2009"
@@ -42,15 +43,18 @@ def looks_alike(line: str, other: str) -> bool:
     return _share_enough(_telling_words(line), _telling_words(other), at_least_half=True)
 
 
-def _share_enough(words: set[str], other_words: set[str], *, at_least_half: bool) -> bool:
+def _share_enough(words: frozenset[str], other_words: frozenset[str], *, at_least_half: bool) -> bool:
     fewest = min(len(words), len(other_words))
     shared = 2 * len(words & other_words)
     return fewest > 0 and (shared >= fewest if at_least_half else shared > fewest)
 
 
-def _words(line: str) -> set[str]:
-    return {word for word in split_merge_words(line) if not word.isspace()}
+# A merge compares each line with several others: its words are found once.
+@lru_cache(maxsize=4096)
+def _words(line: str) -> frozenset[str]:
+    return frozenset(word for word in split_merge_words(line) if not word.isspace())
 
 
-def _telling_words(line: str) -> set[str]:
-    return {word for word in _words(line) if len(word) > 2 and any(char.isalnum() for char in word)}
+@lru_cache(maxsize=4096)
+def _telling_words(line: str) -> frozenset[str]:
+    return frozenset(word for word in _words(line) if len(word) > 2 and any(char.isalnum() for char in word))
