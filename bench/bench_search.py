@@ -347,8 +347,9 @@ def _populate(session: Session, count: int, seed: int = 7) -> None:
             })
             revisions.append({
                 "id": number, "recipe_id": number, "number": 1, "blob_id": blob["id"], "title": title,
-                "author_id": author.id, "summary": "", "kind": "create", "status": "approved",
-                "size": len(body), "size_delta": len(body), "created_at": moment,
+                "author_id": author.id, "summary": "", "kind": "fork" if variant else "create",
+                "status": "approved", "size": len(body), "size_delta": len(body), "created_at": moment,
+                "upstream_revision_id": number - 1 if variant else None,
             })
             tags += [{"recipe_id": number, "tag": tag} for tag in {kind[1].lower(), language}]
         _insert_batch(session, recipes, list(blobs.values()), revisions, tags)
@@ -369,6 +370,9 @@ def _insert_batch(session: Session, recipes, blobs, revisions, tags) -> None:
     ids = [row["id"] for row in recipes]
     session.execute(update(Recipe).where(Recipe.id.in_(ids)).values(
         head_revision_id=Recipe.id, published_revision_id=Recipe.id))
+    # A variant's fork point is its parent's one revision, whose id is the parent's.
+    variants = [row["id"] for row in recipes if row["parent_id"] is not None]
+    session.execute(update(Recipe).where(Recipe.id.in_(variants)).values(fork_revision_id=Recipe.parent_id))
     session.commit()
 
 
