@@ -37,7 +37,6 @@ from flask import Response, current_app, g, make_response, render_template, requ
 from flask_babel import get_locale
 from sqlalchemy import Row
 
-from recipes.generation import read_generation
 from recipes.queries import page_version
 
 from .api.common import checked_slug
@@ -113,7 +112,7 @@ def reader_view(slug: str) -> ReaderView | None:
         return None
     key = (checked_slug(slug), str(get_locale()))
     # Read before the version: a write committed between the two raises it past what is kept.
-    generation = read_generation(current_app.extensions["levain.engine"])
+    generation = current_app.extensions["levain.generation"].read()
     kept = _store().get(key)
     if kept is not None and kept.generation == generation:
         return ReaderView(key, generation, None, kept)
