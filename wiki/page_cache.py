@@ -33,7 +33,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from flask import Response, current_app, g, make_response, render_template, request, session
+from flask import Response, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from sqlalchemy import Row
 
@@ -161,10 +161,10 @@ def render_and_keep(
 
 
 def _reader_response(html: str, etag: str) -> Response:
-    response = make_response(html)
-    response.set_etag(etag)
-    # Kept by browsers and proxies, and asked again each time: a change shows on the next view.
-    response.cache_control.no_cache = True
+    # Kept by browsers and proxies, and asked again each time: a change shows on the next view. The
+    # headers are written as they read (the tag is hex, quoted as is): no header objects to build.
+    headers = {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
+    response = current_app.response_class(html, headers=headers)
     # Only an asker holding a copy can be answered 304; the others need no comparing at all.
     return response.make_conditional(request) if request.if_none_match else response
 
