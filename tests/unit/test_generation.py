@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import insert, text
 
@@ -84,3 +86,27 @@ def test_a_connection_the_server_dropped_is_replaced_unseen(engine, generation):
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         ))
     assert generation() == before
+
+
+def test_threads_reading_at_once_each_see_every_write_committed_before_they_asked(engine, generation):
+    start, commits, stale = generation(), [0], []
+
+    def write() -> None:
+        for _ in range(20):
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE recipes SET title = title WHERE 1 = 0"))
+            commits[0] += 1
+
+    def read() -> None:
+        while commits[0] < 20:
+            committed = commits[0]  # known committed before asking
+            if generation() < start + committed:
+                stale.append(committed)
+
+    threads = [threading.Thread(target=read) for _ in range(6)] + [threading.Thread(target=write)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not stale
+    assert generation() == start + 20
