@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from html import escape
 from pathlib import Path
+from urllib.parse import urlencode
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -42,6 +43,7 @@ from sqlalchemy.orm import Session
 from bench.common import (
     POSTGRES_URL_VARIABLE,
     Row,
+    Scratch,
     backends,
     guarded,
     make_authors,
@@ -52,6 +54,7 @@ from bench.common import (
     spread,
     verdict,
 )
+from bench.serving import WORKERS, check_page, served, wiki_environment
 from recipes.community.regions import create_region
 from recipes.database import make_engine, make_session_factory
 from recipes.history.editing import save_edit
@@ -139,6 +142,7 @@ def _whoosh() -> list[Row]:
         rows = [_rebuild_row(session, index, "Whoosh", WHOOSH_RECIPES)]
         session.commit()
         rows.append(_rebuild_alone_row(bench.instance))
+        rows.append(_worker_memory_row(bench))
         rows.append(_latency_row(session, index, f"Whoosh search, {WHOOSH_RECIPES:,} recipes (SQLite)"))
         rows.append(_visibility_row(session, index, "Whoosh"))
     return rows
@@ -227,6 +231,8 @@ finally:
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
 REBUILD_MEMORY_GOAL_MB = 300
+WORKER_MEMORY_GOAL_MB = 150
+PAGES, SERVED_ROUNDS = 100, 3  # recipe pages spread over the corpus; rounds of searches and pages
 
 
 def _rebuild_alone_row(instance: Path) -> Row:
@@ -243,6 +249,35 @@ def _rebuild_alone_row(instance: Path) -> Row:
     figure = f"peak {peak_mb:,.0f} MB ({WHOOSH_RECIPES:,} recipes in {seconds:.1f} s, process start included)"
     goal = verdict(f"< {REBUILD_MEMORY_GOAL_MB} MB", peak_mb < REBUILD_MEMORY_GOAL_MB)
     return (f"memory of levain search rebuild, Whoosh, {WHOOSH_RECIPES:,} recipes", figure, goal)
+
+
+def _worker_memory_row(bench: Scratch) -> Row:
+    """The memory of each gunicorn worker serving the wiki and its Whoosh index of the corpus, once it
+    answered searches and pages: the resident set, read from /proc."""
+    progress("search: serving the wiki with gunicorn, searches and pages…")
+    pages = [f"/recipes/recette-{number}" for number in range(1, WHOOSH_RECIPES + 1, WHOOSH_RECIPES // PAGES)]
+    searches = [f"/search?{urlencode({'q': query})}" for query in QUERIES]
+    with served("wsgi:app", wiki_environment(bench), bench.folder / "wiki.log") as server:
+        # Each request opens a connection of its own, which either worker may take: both serve some.
+        for _ in range(SERVED_ROUNDS):
+            for path in searches + pages:
+                check_page(server.port, path)
+        resident = [_resident_mb(pid) for pid in server.worker_pids()]
+    largest = max(resident)
+    each = " and ".join(f"{mb:,.0f}" for mb in resident)
+    figure = (
+        f"{largest:,.0f} MB, the larger of {WORKERS} gthread workers ({each} MB) after {SERVED_ROUNDS} "
+        f"rounds of {len(searches)} searches and {len(pages)} pages"
+    )
+    return (f"memory of a gunicorn worker, Whoosh index of {WHOOSH_RECIPES:,} recipes", figure,
+            verdict(f"< {WORKER_MEMORY_GOAL_MB} MB", largest < WORKER_MEMORY_GOAL_MB))
+
+
+def _resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024  # in KiB
+    raise RuntimeError(f"no resident set size for process {pid}")
 
 
 def _latency_row(session: Session, index: SearchIndex, measure: str) -> Row:
@@ -347,8 +382,9 @@ def _populate(session: Session, count: int, seed: int = 7) -> None:
             })
             revisions.append({
                 "id": number, "recipe_id": number, "number": 1, "blob_id": blob["id"], "title": title,
-                "author_id": author.id, "summary": "", "kind": "create", "status": "approved",
-                "size": len(body), "size_delta": len(body), "created_at": moment,
+                "author_id": author.id, "summary": "", "kind": "fork" if variant else "create",
+                "status": "approved", "size": len(body), "size_delta": len(body), "created_at": moment,
+                "upstream_revision_id": number - 1 if variant else None,
             })
             tags += [{"recipe_id": number, "tag": tag} for tag in {kind[1].lower(), language}]
         _insert_batch(session, recipes, list(blobs.values()), revisions, tags)
@@ -369,6 +405,9 @@ def _insert_batch(session: Session, recipes, blobs, revisions, tags) -> None:
     ids = [row["id"] for row in recipes]
     session.execute(update(Recipe).where(Recipe.id.in_(ids)).values(
         head_revision_id=Recipe.id, published_revision_id=Recipe.id))
+    # A variant's fork point is its parent's one revision, whose id is the parent's.
+    variants = [row["id"] for row in recipes if row["parent_id"] is not None]
+    session.execute(update(Recipe).where(Recipe.id.in_(variants)).values(fork_revision_id=Recipe.parent_id))
     session.commit()
 
 

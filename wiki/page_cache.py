@@ -33,11 +33,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from flask import Response, current_app, g, make_response, render_template, request, session
+from flask import Response, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from sqlalchemy import Row
 
-from recipes.generation import read_generation
 from recipes.queries import page_version
 
 from .api.common import checked_slug
@@ -113,7 +112,7 @@ def reader_view(slug: str) -> ReaderView | None:
         return None
     key = (checked_slug(slug), str(get_locale()))
     # Read before the version: a write committed between the two raises it past what is kept.
-    generation = read_generation(current_app.extensions["levain.engine"])
+    generation = current_app.extensions["levain.generation"].read()
     kept = _store().get(key)
     if kept is not None and kept.generation == generation:
         return ReaderView(key, generation, None, kept)
@@ -162,10 +161,10 @@ def render_and_keep(
 
 
 def _reader_response(html: str, etag: str) -> Response:
-    response = make_response(html)
-    response.set_etag(etag)
-    # Kept by browsers and proxies, and asked again each time: a change shows on the next view.
-    response.cache_control.no_cache = True
+    # Kept by browsers and proxies, and asked again each time: a change shows on the next view. The
+    # headers are written as they read (the tag is hex, quoted as is): no header objects to build.
+    headers = {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
+    response = current_app.response_class(html, headers=headers)
     # Only an asker holding a copy can be answered 304; the others need no comparing at all.
     return response.make_conditional(request) if request.if_none_match else response
 
