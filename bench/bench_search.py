@@ -1,4 +1,4 @@
-"""Search speed: Whoosh on 10,000 recipes, PostgreSQL on 100,000, rebuilds, and edits found at once.
+"""Search speed on 10,000 recipes (Whoosh, PostgreSQL) and 100,000 (PostgreSQL), rebuilds, edits found.
 
 The recipes are generated: 2–5 KB of French (three in four) or English text drawn from a vocabulary
 with a Zipf-like frequency, each about one of sixteen kinds of initiative (cartopartie, repair café,
@@ -8,7 +8,8 @@ in bulk (blobs compressed as ``store_blob`` would), then indexed by the real ``r
 throughput is measured. Searches go through ``search_recipes`` (outbox check, search, grouping by
 lineage, facets, snippets, "did you mean" when nothing matches), over a set of reader queries.
 
-PostgreSQL's 100,000 recipes: 5,000 made as above and rebuilt, then 95,000 search documents of
+PostgreSQL's 10,000 recipes are made as above in a scratch database, rebuilt, and searched.
+PostgreSQL's 100,000 recipes: 10,000 made as above and rebuilt, then 90,000 search documents of
 the same kind written straight by the backend's bulk writer to stub recipes, since rebuilding
 100,000 would take longer than the whole benchmark may. Writing them still takes minutes, so that
 corpus is kept in a database of its own on the server (``levain_bench_search_<fingerprint>``) and
@@ -65,9 +66,10 @@ from recipes.search.documents import SearchDocument
 from recipes.search.models import SearchDocumentRow
 from recipes.search.postgres_backend import PostgresIndex
 
-WHOOSH_RECIPES, POSTGRES_RECIPES, POSTGRES_REBUILT = 10_000, 100_000, 5_000
+WHOOSH_RECIPES, POSTGRES_RECIPES, POSTGRES_REBUILT = 10_000, 100_000, 10_000
 KEPT_PREFIX = "levain_bench_search_"
-GOAL_P95, GOAL_VISIBLE = 0.050, 1.0
+GOAL_P95, GOAL_VISIBLE = 0.040, 1.0
+GOAL_WHOOSH_REBUILD_PER_SECOND = 150
 WARMUP_ROUNDS, MEASURED_ROUNDS, EDITS = 2, 3, 5
 INSERT_BATCH = 1_000
 # The vocabulary: this many words, the first FUNCTION_WORDS of COMMON first, its other words one in
@@ -153,6 +155,7 @@ def _postgres() -> list[Row]:
         _populate(session, POSTGRES_REBUILT)
         index = open_index("postgres", folder=bench.folder / "search", dialect="postgresql")
         rows = [_rebuild_row(session, index, "PostgreSQL", POSTGRES_REBUILT)]
+        rows.append(_latency_row(session, index, f"PostgreSQL search, {POSTGRES_REBUILT:,} recipes"))
         rows.append(_visibility_row(session, index, "PostgreSQL"))
     with _kept_corpus() as session:
         measure = f"PostgreSQL search, {POSTGRES_RECIPES:,} recipes"
@@ -166,7 +169,8 @@ def _corpus_fingerprint() -> str:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     head = ScriptDirectory.from_config(config).get_current_head()
     makers = (_populate, _bulk_documents, _recipe_text, _words, postgres_tsqueries.vector_of)
-    recipe = "".join(map(inspect.getsource, makers)) + repr((KINDS, COMMON, PLACES, POSTGRES_RECIPES))
+    sizes = (POSTGRES_RECIPES, POSTGRES_REBUILT)
+    recipe = "".join(map(inspect.getsource, makers)) + repr((KINDS, COMMON, PLACES, sizes))
     return hashlib.sha256(f"{head}\n{recipe}".encode()).hexdigest()[:12]
 
 
@@ -217,7 +221,11 @@ def _rebuild_row(session: Session, index: SearchIndex, name: str, count: int) ->
     indexed = index.rebuild(session)
     seconds = time.perf_counter() - started
     figure = f"{indexed / seconds:,.0f} recipes/s ({indexed:,} in {seconds:.1f} s)"
-    return (f"{name} index rebuild", figure, "reported")
+    if name != "Whoosh":
+        return (f"{name} index rebuild", figure, "reported")
+    rate = indexed / seconds
+    goal = verdict(f"≥ {GOAL_WHOOSH_REBUILD_PER_SECOND} recipes/s", rate >= GOAL_WHOOSH_REBUILD_PER_SECOND)
+    return (f"{name} index rebuild", figure, goal)
 
 
 # ``levain search rebuild`` in a process of its own, which then says how much memory it held at most.
