@@ -19,8 +19,8 @@ import random
 import time
 
 from bench.bench_search import _populate as populate
-from bench.bench_throughput import served
 from bench.common import Row, Scratch, backends, guarded, median, ms, percentile, scratch, verdict
+from bench.serving import served
 from recipes.community.accounts import create_user, issue_token
 from recipes.search import open_index, prepare_index
 
@@ -45,10 +45,10 @@ def _measure(backend: str, measure: str) -> list[Row]:
     with scratch(backend) as bench, scratch(backend) as before:
         tokens = {"wiki": _wiki(bench, backend), "inline": _wiki(before, backend)}
         with (
-            served("wsgi:app", _environment(bench), bench.folder / "wiki.log") as port,
+            served("wsgi:app", _environment(bench), bench.folder / "wiki.log") as wiki,
             served("bench.inline_index:app", _environment(before), before.folder / "wiki.log") as old,
         ):
-            latencies, inline, visible = _saves({"wiki": port, "inline": old}, tokens)
+            latencies, inline, visible = _saves({"wiki": wiki.port, "inline": old.port}, tokens)
     figure = (
         f"median {ms(median(latencies))} (p95 {ms(percentile(latencies, 0.95))}) against "
         f"{ms(median(inline))} (p95 {ms(percentile(inline, 0.95))}) with the index written in the request; "

@@ -1,173 +1,225 @@
 """Page views per second under gunicorn, against a bare Flask "hello world" served the same way.
 
-Two gunicorn servers from the virtual environment run side by side on free 127.0.0.1 ports with the
-same settings: ``wsgi:app`` on a temporary instance folder holding a demo-sized recipe, and
-``bench.hello:app``. The same client loads each in turn for the same time, twice, alternating: ``wrk``
-when it is on the PATH, else Python threads each holding an ``http.client`` keep-alive connection. The
-client runs on the same machine as the servers and takes its share of the cores, alike for both.
-Both servers are stopped at the end, even when something fails.
+For each database (SQLite, and PostgreSQL when ``LEVAIN_BENCH_POSTGRES_URL`` names a server, on a
+scratch database made and dropped here), a scratch wiki holds ``CORPUS`` generated recipes
+(``bench_search``'s corpus) and the demo's longest recipe. Gunicorn serves it (``wsgi:app``)
+beside ``bench.hello:app``, with the same settings (``bench.serving``), on free 127.0.0.1 ports.
+Two loads are measured against hello: the demo recipe over and over, and recipes drawn at random
+among the ``CORPUS``, each read once before the rounds as by the readers of a wiki that has been
+serving a while (its pages kept on the shelf, see ``wiki.page_cache``). In each round the same
+client loads hello and both wiki loads in turn, for the same time, in an order that turns from
+round to round; each row gives the median over rounds of the ratio measured side by side in one
+round, the least disturbed by the machine's noise. The client is ``wrk`` when it is on the PATH
+(with a small Lua script drawing the random addresses), else Python threads each holding an
+``http.client`` keep-alive connection; it runs on the same machine as the servers and takes its
+share of the cores, alike for all. Every server is stopped at the end, even when something fails.
 """
 
 from __future__ import annotations
 
 import http.client
 import os
+import random
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import REPO_ROOT, Row, Scratch, demo_text, make_authors, median, scratch, verdict
+from bench.bench_search import _populate as populate
+from bench.common import (
+    POSTGRES_URL_VARIABLE,
+    Row,
+    Scratch,
+    backends,
+    demo_text,
+    guarded,
+    median,
+    progress,
+    scratch,
+    verdict,
+)
+from bench.serving import THREADS, WORKERS, Server, check_page, clean_environment, served, wiki_environment
 from recipes.history.editing import create_recipe
+from recipes.models import Recipe
 from wiki.markdown import render_markdown
 
-WORKERS, THREADS = 2, 4
 CLIENT_CONNECTIONS = 8
 # Each worker compiles the templates on its first requests: the warm-up lets both workers do so.
 ROUNDS, ROUND_SECONDS, WARMUP_SECONDS = 5, 3, 3
-START_TIMEOUT_SECONDS = 30
-STOP_TIMEOUT_SECONDS = 10
-GOAL_RATIO = 0.5  # readers at half the speed of a static "hello" page
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+# wrk's own 2 s would count a slow answer on a busy machine (a page's first rendering) as an error.
+REQUEST_TIMEOUT_SECONDS = 10
+CORPUS = 10_000
+GOAL_ONE, GOAL_RANDOM = 0.5, 0.4  # readers of one page at half the speed of "hello"; of any page, 0.4
+BACKEND_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+# wrk's Lua script: each of its threads draws addresses at random from the file it is given.
+RANDOM_PATHS_SCRIPT = """
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local thread_number = 0
+function setup(thread)
+  thread_number = thread_number + 1
+  thread:set("seed", thread_number)
+end
+function init(args)
+  math.randomseed(os.time() * 100 + seed)
+end
+function request()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+
+
+@dataclass(frozen=True)
+class Load:
+    """What a client asks of a server: one address over and over, or addresses drawn at random."""
+
+    port: int
+    paths: tuple[str, ...]
+    paths_file: Path | None = None  # the same addresses one a line, for wrk's script
 
 
 def main() -> list[Row]:
-    with scratch() as bench:
-        slug = _demo_recipe(bench)
-        with (
-            served("wsgi:app", _wiki_environment(bench), bench.folder / "wiki.log") as wiki_port,
-            served("bench.hello:app", _clean_environment(), bench.folder / "hello.log") as hello_port,
-        ):
-            targets = {"wiki": (wiki_port, f"/recipes/{slug}"), "hello": (hello_port, "/")}
-            rates = _measure(targets)
-    # Each round loads both servers back to back: its ratio is the least disturbed by the machine's noise.
-    ratio = median([wiki / hello for wiki, hello in zip(rates["wiki"], rates["hello"], strict=True)])
-    client = "wrk" if shutil.which("wrk") else f"Python client, {CLIENT_CONNECTIONS} keep-alive connections"
-    figure = (
-        f"{ratio:.2f} (median of {ROUNDS} rounds; {median(rates['wiki']):,.0f} req/s for "
-        f"GET /recipes/{{slug}} vs {median(rates['hello']):,.0f} req/s for hello world; gunicorn gthread, "
-        f"{WORKERS} workers × {THREADS} threads; {client}; {ROUND_SECONDS} s each per round)"
-    )
-    measure = "page views under gunicorn, relative to a bare Flask hello world"
-    return [(measure, figure, verdict(f"≥ {GOAL_RATIO}", ratio >= GOAL_RATIO))]
+    rows: list[Row] = []
+    with scratch() as bench, served("bench.hello:app", clean_environment(), bench.folder / "log") as hello:
+        for backend in backends():
+            name = BACKEND_NAMES[backend]
+            rows += guarded(f"page views under gunicorn ÷ hello world ({name})", _measure, backend, hello)
+    if "postgres" not in backends():
+        rows.append(("page views under gunicorn ÷ hello world (PostgreSQL)",
+                     f"not measured: set {POSTGRES_URL_VARIABLE}", "—"))
+    return rows
 
 
-def _demo_recipe(bench: Scratch) -> str:
+def _measure(backend: str, hello: Server) -> list[Row]:
+    with scratch(backend) as bench:
+        slug = _fill(bench)
+        corpus = tuple(f"/recipes/recette-{number}" for number in range(1, CORPUS + 1))
+        paths_file = bench.folder / "paths.txt"
+        paths_file.write_text("\n".join(corpus) + "\n", encoding="utf-8")
+        with served("wsgi:app", wiki_environment(bench), bench.folder / "wiki.log") as wiki:
+            loads = {
+                "hello": Load(hello.port, ("/",)),
+                "one": Load(wiki.port, (f"/recipes/{slug}",)),
+                "random": Load(wiki.port, corpus, paths_file),
+            }
+            progress(f"throughput ({BACKEND_NAMES[backend]}): every page read once…")
+            _read_each_once(wiki.port, corpus)
+            progress(f"throughput ({BACKEND_NAMES[backend]}): {ROUNDS} rounds of {ROUND_SECONDS} s per load…")
+            rates = _measure_rates(loads, bench.folder)
+    name = BACKEND_NAMES[backend]
+    return [
+        _row(rates, "one", GOAL_ONE, f"page views of one recipe under gunicorn ÷ hello world ({name})",
+             "GET /recipes/{slug} of one recipe"),
+        _row(rates, "random", GOAL_RANDOM,
+             f"page views of random recipes among {CORPUS:,} under gunicorn ÷ hello world ({name})",
+             f"GET /recipes/{{slug}} drawn at random among {CORPUS:,}"),
+    ]
+
+
+def _read_each_once(port: int, paths: tuple[str, ...]) -> None:
+    """Read every page once, as the readers of a wiki serving for a while have: its pages are kept."""
+    remaining = list(paths)
+    lock = threading.Lock()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                if not remaining:
+                    break
+                path = remaining.pop()
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"GET {path} answered {response.status}")
+        connection.close()
+
+    clients = [threading.Thread(target=client) for _ in range(CLIENT_CONNECTIONS)]
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join()
+
+
+def _fill(bench: Scratch) -> str:
+    """The corpus, then the demo's longest recipe (headings, lists, links), whose slug is returned."""
     with bench.session() as session:
-        author = make_authors(session)[0]
+        populate(session, CORPUS)
+        author = session.get(Recipe, 1).published_revision.author
         return create_recipe(
             session, author=author, title="Copy party", body=demo_text(), render=render_markdown
         ).recipe.slug
 
 
-def _clean_environment() -> dict[str, str]:
-    """This process's environment without any LEVAIN_* setting that would change what is measured."""
-    return {name: value for name, value in os.environ.items() if not name.startswith("LEVAIN_")}
+def _row(rates: dict[str, list[float]], name: str, goal: float, measure: str, asked: str) -> Row:
+    # Each round loads every server back to back: its ratio is the least disturbed by the machine's noise.
+    ratio = median([wiki / hello for wiki, hello in zip(rates[name], rates["hello"], strict=True)])
+    client = "wrk" if shutil.which("wrk") else f"Python client, {CLIENT_CONNECTIONS} keep-alive connections"
+    figure = (
+        f"{ratio:.2f} (median of {ROUNDS} rounds; {median(rates[name]):,.0f} req/s for {asked} vs "
+        f"{median(rates['hello']):,.0f} req/s for hello world; gunicorn gthread, {WORKERS} workers × "
+        f"{THREADS} threads; {client}, {CLIENT_CONNECTIONS} connections; {ROUND_SECONDS} s each per round; "
+        f"load average {os.getloadavg()[0]:.2f} at the end)"
+    )
+    return (measure, figure, verdict(f"≥ {goal}", ratio >= goal))
 
 
-def _wiki_environment(bench: Scratch) -> dict[str, str]:
-    # A fixed key: each worker would otherwise race to generate the instance's key file.
-    return _clean_environment() | {"LEVAIN_INSTANCE_PATH": str(bench.instance), "LEVAIN_SECRET_KEY": "bench"}
-
-
-@contextmanager
-def served(app: str, environment: dict[str, str], log: Path) -> Iterator[int]:
-    """Serve a WSGI app with gunicorn on a free 127.0.0.1 port; yield the port, stop the server after."""
-    port = _free_port()
-    command = [
-        str(GUNICORN), "--chdir", str(REPO_ROOT), "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
-        "--workers", str(WORKERS), "--threads", str(THREADS), "--log-level", "warning", app,
-    ]
-    with open(log, "wb") as log_file:
-        server = subprocess.Popen(command, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_serving(server, port, log)
-        yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_serving(server: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            tail = " ".join(log.read_text(errors="replace").split()[-40:])
-            raise RuntimeError(f"gunicorn exited with status {server.returncode}: {tail}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not listen on port {port} within {START_TIMEOUT_SECONDS} s")
-
-
-def _measure(targets: dict[str, tuple[int, str]]) -> dict[str, list[float]]:
-    """Requests per second of each target in each round: both loaded in turn, first one then the other."""
-    for port, path in targets.values():
-        _check_page(port, path)
-        _load(port, path, WARMUP_SECONDS)
-    rates: dict[str, list[float]] = {name: [] for name in targets}
+def _measure_rates(loads: dict[str, Load], folder: Path) -> dict[str, list[float]]:
+    """Requests per second of each load in each round: all loaded in turn, the order turning each round."""
+    script = folder / "random_paths.lua"
+    script.write_text(RANDOM_PATHS_SCRIPT, encoding="utf-8")
+    for load in loads.values():
+        check_page(load.port, load.paths[0])
+        _load(load, WARMUP_SECONDS, script)
+    rates: dict[str, list[float]] = {name: [] for name in loads}
+    names = sorted(loads)
     for round_number in range(ROUNDS):
-        for name in sorted(targets, reverse=round_number % 2 == 1):
-            rates[name].append(_load(*targets[name], ROUND_SECONDS) / ROUND_SECONDS)
+        turn = round_number % len(names)
+        for name in names[turn:] + names[:turn]:
+            rates[name].append(_load(loads[name], ROUND_SECONDS, script) / ROUND_SECONDS)
     return rates
 
 
-def _check_page(port: int, path: str) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-    finally:
-        connection.close()
-    if response.status != 200:
-        raise RuntimeError(f"GET {path} answered {response.status}")
-
-
-def _load(port: int, path: str, seconds: float) -> int:
+def _load(load: Load, seconds: float, script: Path) -> int:
     """Load a server for ``seconds``; return how many requests were answered 200."""
     if shutil.which("wrk"):
-        return _load_with_wrk(port, path, seconds)
-    return _load_with_threads(port, path, seconds)
+        return _load_with_wrk(load, seconds, script)
+    return _load_with_threads(load, seconds)
 
 
-def _load_with_wrk(port: int, path: str, seconds: float) -> int:
+def _load_with_wrk(load: Load, seconds: float, script: Path) -> int:
     command = [
         "wrk", f"--threads={min(CLIENT_CONNECTIONS, os.cpu_count() or 1)}",
-        f"--connections={CLIENT_CONNECTIONS}", f"--duration={seconds}s", f"http://127.0.0.1:{port}{path}",
+        f"--connections={CLIENT_CONNECTIONS}", f"--duration={seconds}s",
+        f"--timeout={REQUEST_TIMEOUT_SECONDS}s",
+        f"http://127.0.0.1:{load.port}{load.paths[0]}",
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
-    if "Non-2xx" in output or "Socket errors" in output:
-        raise RuntimeError(f"wrk saw errors: {' '.join(output.split())}")
-    return int(re.search(r"(\d+) requests in", output).group(1))
+    environment = None
+    if load.paths_file is not None:
+        command[1:1] = ["--script", str(script)]
+        environment = os.environ | {"BENCH_PATHS": str(load.paths_file)}
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=seconds + 30, env=environment
+    )
+    if "Non-2xx" in done.stdout or "Socket errors" in done.stdout:
+        raise RuntimeError(f"wrk saw errors: {' '.join(done.stdout.split())}")
+    return int(re.search(r"(\d+) requests in", done.stdout).group(1))
 
 
-def _load_with_threads(port: int, path: str, seconds: float) -> int:
+def _load_with_threads(load: Load, seconds: float) -> int:
     deadline = time.perf_counter() + seconds
     answered = [0] * CLIENT_CONNECTIONS
     failures: list[str] = []
 
     def client(slot: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        rng = random.Random(slot)
+        connection = http.client.HTTPConnection("127.0.0.1", load.port, timeout=30)
         while time.perf_counter() < deadline:
+            path = rng.choice(load.paths)
             try:
                 connection.request("GET", path)
                 response = connection.getresponse()

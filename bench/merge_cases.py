@@ -18,10 +18,13 @@ Each case comes from its own seeded ``random.Random``, so a case is reproducible
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
+
+from recipes.history.words import split_merge_words
 
 NL = "\n"
 
@@ -189,6 +192,103 @@ def expected_merge(base: list[str], ours: list[Edit], theirs: list[Edit]) -> str
     if any(touch(mine, other, base) for mine in ours for other in theirs):
         return None
     return render(applied(base, ours + theirs))
+
+
+def merges_of_readings(base: str, ours: str, theirs: str) -> set[str]:
+    """The expected merges of the two sides read as edits by a plain diff, from the start and from the end.
+
+    A side's text may say other edits than those generated (a line inserted after its copy, or the copy
+    edited and the line inserted before it): where one reading of each side gives edits that do not
+    touch, the merge of that reading is as right as the generated one. Tokens are the merge's words
+    (``split_merge_words``), so that a number with its unit is one.
+    """
+    base_tokens = _tokens(base)
+    ours_readings, theirs_readings = (
+        [
+            edits
+            for backwards in (False, True)
+            for edits in _copies_placed_otherwise(
+                _reading(base_tokens, _tokens(side), backwards), base_tokens
+            )
+            if render(applied(base_tokens, edits)) == render(_tokens(side))
+        ]
+        for side in (ours, theirs)
+    )
+    merges = {expected_merge(base_tokens, mine, other) for mine in ours_readings for other in theirs_readings}
+    return {merge for merge in merges if merge is not None}
+
+
+def _tokens(text: str) -> list[str]:
+    return [word for word in split_merge_words(text) if word == NL or not word.isspace()]
+
+
+def _reading(base: list[str], side: list[str], backwards: bool) -> list[Edit]:
+    """The edits a line diff, then a word diff of lines replaced one for one, reads from base to side.
+
+    ``backwards``: the diff runs from the end, placing a change among copies of a line at the last one.
+    """
+    base_lines, side_lines = _line_tokens(base), _line_tokens(side)
+    starts = list(itertools.accumulate((len(line) for line in base_lines), initial=0))
+    edits = []
+    for tag, first, last, side_first, side_last in _opcodes(base_lines, side_lines, backwards):
+        if tag == "equal":
+            continue
+        old, new = base_lines[first:last], side_lines[side_first:side_last]
+        if tag == "replace" and len(old) == len(new):
+            for at, (old_line, new_line) in enumerate(zip(old, new, strict=True)):
+                edits += [
+                    Edit(
+                        starts[first + at] + word_first,
+                        starts[first + at] + word_last,
+                        new_line[new_first:new_last],
+                    )
+                    for word_tag, word_first, word_last, new_first, new_last in _opcodes(
+                        old_line, new_line, backwards
+                    )
+                    if word_tag != "equal"
+                ]
+        else:
+            edits.append(Edit(starts[first], starts[last], tuple(token for line in new for token in line)))
+    return edits
+
+
+def _copies_placed_otherwise(edits: list[Edit], base: list[str]) -> list[list[Edit]]:
+    """The edits, and the same with each copy of a line inserted before it placed after it, or the
+    other way round: the text is the same, the edits it borders are not."""
+    choices = []
+    for edit in edits:
+        placed = [edit]
+        if edit.start == edit.end and _line_start(edit.start, base) and edit.tokens[-1:] == (NL,):
+            length = len(edit.tokens)
+            if tuple(base[edit.start : edit.start + length]) == edit.tokens:
+                placed.append(Edit(edit.start + length, edit.start + length, edit.tokens))
+            before = edit.start - length
+            if before >= 0 and _line_start(before, base) and tuple(base[before : edit.start]) == edit.tokens:
+                placed.append(Edit(before, before, edit.tokens))
+        choices.append(placed)
+    return [list(chosen) for chosen in itertools.product(*choices)]
+
+
+def _line_tokens(tokens: list[str]) -> list[tuple[str, ...]]:
+    lines, line = [], []
+    for token in tokens:
+        line.append(token)
+        if token == NL:
+            lines.append(tuple(line))
+            line = []
+    return lines + [tuple(line)] if line else lines
+
+
+def _opcodes(
+    old: Sequence[Hashable], new: Sequence[Hashable], backwards: bool
+) -> list[tuple[str, int, int, int, int]]:
+    if not backwards:
+        return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    reversed_codes = difflib.SequenceMatcher(None, old[::-1], new[::-1], autojunk=False).get_opcodes()
+    return [
+        (tag, len(old) - last, len(old) - first, len(new) - side_last, len(new) - side_first)
+        for tag, first, last, side_first, side_last in reversed(reversed_codes)
+    ]
 
 
 def side_edits(rng: random.Random, base: list[str], near: list[Edit] | None) -> tuple[list[Edit], list[str]]:

@@ -4,7 +4,7 @@ Each case (see ``merge_cases``) is merged by both, and counted in one category:
 
 - *equal to git*: both merge cleanly to the same text;
 - *finer clean merge, right*: git conflicts (or merges otherwise), Levain merges to exactly both
-  sides' edits applied;
+  sides' edits applied, as generated or as a plain diff reads each side's text;
 - *conflict where git merges*: Levain asks a person where git merged;
 - *both conflict*;
 - *corruption*: a clean merge that is neither git's nor both sides' edits applied: text nobody wrote;
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.merge_cases import MergeCase, generate_cases  # noqa: E402
+from bench.merge_cases import MergeCase, generate_cases, merges_of_readings  # noqa: E402
 from recipes.history.merge import merge3  # noqa: E402
 
 CATEGORIES = (
@@ -45,9 +45,7 @@ def git_merge(folder: Path, case: MergeCase) -> str | None:
         path = folder / name
         path.write_text(getattr(case, name), encoding="utf-8")
         paths.append(str(path))
-    done = subprocess.run(
-        ["git", "merge-file", "-p", "--diff3", *paths], capture_output=True, check=False
-    )
+    done = subprocess.run(["git", "merge-file", "-p", "--diff3", *paths], capture_output=True, check=False)
     if done.returncode < 0 or done.returncode > 127:
         raise RuntimeError(f"git merge-file failed: {done.stderr.decode()}")
     return done.stdout.decode("utf-8") if done.returncode == 0 else None
@@ -63,7 +61,7 @@ def category(case: MergeCase, git: str | None) -> tuple[str, str | None]:
         return ("both conflict" if git is None else "conflict where git merges"), None
     if result.text == git:
         return "equal to git", result.text
-    if result.text == case.expected:
+    if result.text == case.expected or result.text in merges_of_readings(case.base, case.ours, case.theirs):
         return "finer clean merge, right", result.text
     return "corruption", result.text
 

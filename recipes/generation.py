@@ -14,6 +14,8 @@ comes with a restart of every process, which forgets what they kept.
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import Engine, event
 
 from .models import DataGeneration
@@ -62,21 +64,73 @@ def track_generation(engine: Engine) -> None:
         _forget(record.info)
 
 
-def read_generation(engine: Engine) -> int:
-    """The generation now: it differs from one read earlier exactly when a write was committed since.
+class GenerationReader:
+    """Reads the generation on connections of its own: one a thread, kept, in autocommit.
 
-    Read on the driver's connection from the pool: it is read on every reader's view, and the
-    statement needs neither a transaction nor SQLAlchemy's compiling and result handling.
+    It is read on every reader's view, so a read is one statement and one round trip to the server:
+    no pool checkout with its ping, no transaction to begin and roll back, none of SQLAlchemy's
+    compiling and result handling. A kept connection that fails (the server restarted, or dropped
+    it) is closed and the read made again once on a fresh one from the pool, pinged as the pool
+    pings; the engine's ``dispose`` closes every connection kept.
     """
-    connection = engine.raw_connection()
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self._local = threading.local()
+        self._kept: set = set()  # every thread's connection, for ``close``
+        self._lock = threading.Lock()
+        event.listen(engine, "engine_disposed", lambda _engine: self.close())
+
+    def read(self) -> int:
+        """The generation now: it differs from one read earlier exactly when a write was committed since."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            try:
+                return _select(connection)
+            except self._engine.dialect.loaded_dbapi.Error:
+                self._discard(connection)
+        return _select(self._connect())
+
+    def close(self) -> None:
+        """Close every connection kept (each thread takes a fresh one on its next read)."""
+        with self._lock:
+            kept, self._kept = self._kept, set()
+        for connection in kept:
+            _close_quietly(connection)
+
+    def _connect(self):
+        pooled = self._engine.raw_connection()  # pinged by the pool: a live connection
+        pooled.detach()  # ours from now on: the pool neither counts, resets nor closes it
+        connection = pooled.dbapi_connection
+        # Each statement sees what was committed before it, and leaves no transaction open.
+        self._engine.dialect.set_isolation_level(connection, "AUTOCOMMIT")
+        with self._lock:
+            self._kept.add(connection)
+        self._local.connection = connection
+        return connection
+
+    def _discard(self, connection) -> None:
+        self._local.connection = None
+        with self._lock:
+            self._kept.discard(connection)
+        _close_quietly(connection)
+
+
+def _select(connection) -> int:
+    cursor = connection.cursor()
     try:
-        cursor = connection.cursor()
         cursor.execute(READ)
         (value,) = cursor.fetchone()
-        cursor.close()
-        return value
     finally:
-        connection.close()  # back to the pool, which ends the driver's transaction
+        cursor.close()
+    return value
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - a connection already broken needs no closing
+        pass
 
 
 def _kind(statement: str) -> str:

@@ -33,10 +33,26 @@ from .cli import init_app as init_cli
 TEMPLATES_DIR = files("wiki.templates")
 
 
+class Levain(Flask):
+    """Flask, which asks whether a view or hook is a coroutine function once per function rather than
+    at each of its calls: a page view calls some fifteen hooks, each asked anew every time."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._synchronous: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._synchronous[func]
+        except KeyError:
+            synchronous = self._synchronous[func] = super().ensure_sync(func)
+            return synchronous
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create a Levain application; ``test_config`` overrides everything else."""
     instance_path = config.instance_path(test_config)
-    app = Flask(
+    app = Levain(
         __name__,
         instance_path=str(instance_path),
         instance_relative_config=False,

@@ -43,9 +43,28 @@ class ReaderSessionInterface(SecureCookieSessionInterface):
     read: most requests are readers', who have none."""
 
     def open_session(self, app, request):
-        if self.get_cookie_name(app) not in request.cookies:
+        if not sends_cookies() or self.get_cookie_name(app) not in request.cookies:
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if session or session.modified:
+            return super().save_session(app, session, response)
+        # A session that stayed empty writes no cookie: Flask would only add "Vary: Cookie" if it was
+        # looked at, parsing the header again on every page, which most often says so already.
+        if session.accessed and "cookie" not in _listed(response.headers.get("Vary", "")):
+            response.vary.add("Cookie")
+        return None
+
+
+def sends_cookies() -> bool:
+    """Whether the request has a Cookie header: most readers' have none, and then none need parsing."""
+    return "HTTP_COOKIE" in request.environ
+
+
+def _listed(header: str) -> set[str]:
+    """The names a header listing tokens (such as Vary) lists, in lower case."""
+    return {name.strip().lower() for name in header.split(",")}
 
 
 def init_app(app: Flask) -> None:
@@ -86,11 +105,14 @@ def _authenticate_token() -> None:
 def carries_no_credentials() -> bool:
     """Whether the request carries nothing that could name an account (no session or remember-me
     cookie, no Authorization header): an anonymous reader's, known without loading a session."""
+    if "Authorization" in request.headers:
+        return False
+    if not sends_cookies():
+        return True
     config = current_app.config
     cookies = request.cookies
     return (
-        "Authorization" not in request.headers
-        and config["SESSION_COOKIE_NAME"] not in cookies
+        config["SESSION_COOKIE_NAME"] not in cookies
         and config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in cookies
     )
 

@@ -6,6 +6,7 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from recipes.database import make_engine, make_session_factory
+from recipes.generation import GenerationReader
 from recipes.schema import upgrade_database
 
 
@@ -13,6 +14,7 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["levain.engine"] = engine
     app.extensions["levain.sessions"] = make_session_factory(engine)
+    app.extensions["levain.generation"] = GenerationReader(engine)
     app.teardown_appcontext(close_session)
 
 

@@ -241,6 +241,10 @@ def _texts_in(data: object):
 
 
 def _add_security_headers(response: Response) -> Response:
+    # A view may have set one of them its own way: that one is left. Every answer comes here: one pass
+    # over its headers, rather than setdefault's three for each name.
+    present = {name.lower() for name in response.headers.keys()}
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response

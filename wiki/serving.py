@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
+import secrets
 
 from flask import Flask, Response, g, has_request_context, request
 from flask.logging import default_handler
@@ -35,7 +35,7 @@ def request_id() -> str:
         return "-"
     if "request_id" not in g:
         sent = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = sent if ACCEPTED_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+        g.request_id = sent if ACCEPTED_REQUEST_ID.fullmatch(sent) else secrets.token_hex(16)
     return g.request_id
 
 
@@ -46,10 +46,6 @@ class RequestContextFilter(logging.Filter):
         record.request_id = request_id()
         record.client = request.remote_addr if has_request_context() else "-"
         return True
-
-
-def _assign_request_id() -> None:
-    request_id()
 
 
 def _send_request_id(response: Response) -> Response:
@@ -77,5 +73,6 @@ def init_app(app: Flask) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     init_logging(app)
-    app.before_request(_assign_request_id)
+    # No hook makes the id before the view: ``request_id`` makes it when first asked, by a log line or
+    # by the answer's header.
     app.after_request(_send_request_id)

@@ -9,8 +9,9 @@ Glossary:
 - **ambiguous span**: base lines where a diff's choice among equal lines says where a change is,
   while another choice, as right, would say otherwise: a line added beside copies of itself (a blank
   line among blank lines) could be any of them; a line removed from among copies of itself too; a
-  line moved across blank lines is as well those blank lines moved the other way, next to the blank
-  lines around.
+  line inserted beside one it is alike with (words.py) may be that line edited and a copy of it
+  inserted; a line moved across blank lines is as well those blank lines moved the other way, next
+  to the blank lines around.
 - **touch**: the other side's change inserts within an ambiguous span or changes one of its lines.
   Then the place of the change decides the merge (which insertion comes first, whether the same
   blank line was added once or twice, whether a deleted line stays), so the span is made one change
@@ -23,6 +24,8 @@ import itertools
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from recipes.history.words import alike
 
 Block = tuple[int, int, int]
 # (base line, side line) kept by a diff.
@@ -143,7 +146,23 @@ def _ambiguous_spans(diff: _Diff, pairs: Sequence[_Pair], changes: Sequence[_Cha
         kept = [kept_as[number] for number in range(start, end) if number in kept_as]
         spans.append(_Span(kept[0], kept[-1] + 1, ends_count=True))
     spans += [_Span(start, end, ends_count=False) for start, end in _runs_of_copies(diff.base, diff.removed)]
-    return spans + _moves_across_blank_lines(diff, changes)
+    return spans + _insertions_beside_a_copy(diff, changes) + _moves_across_blank_lines(diff, changes)
+
+
+def _insertions_beside_a_copy(diff: _Diff, changes: Sequence[_Change]) -> list[_Span]:
+    """Lines inserted beside a line they are alike with: the line and the place of the insertion.
+
+    "b2" inserted after "b" reads as well as "b" edited into "b2" and a copy of "b" inserted after it.
+    """
+    spans = []
+    for change in changes:
+        if change.start != change.end:
+            continue
+        added = diff.side[change.side_start : change.side_end]
+        for neighbour in (change.start - 1, change.start):
+            if 0 <= neighbour < len(diff.base) and any(alike(diff.base[neighbour], line) for line in added):
+                spans.append(_Span(neighbour, neighbour + 1, ends_count=True))
+    return spans
 
 
 def _runs_of_copies(lines: Sequence[str], changed: Sequence[bool]) -> list[tuple[int, int]]:

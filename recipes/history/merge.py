@@ -118,14 +118,27 @@ def merge3(
     )
     chunks = diff3(base_lines, ours_lines, theirs_lines, deadline, semantic=False)
     if word_level:
-        chunks = [_refined(chunk, deadline) if isinstance(chunk, Conflict) else chunk for chunk in chunks]
+        chunks = _joined(chunks)
+        chunks = [
+            _refined(chunk, deadline, _around(chunks, at)) if isinstance(chunk, Conflict) else chunk
+            for at, chunk in enumerate(chunks)
+        ]
     return MergeResult(_joined(chunks))
 
 
-def _refined(conflict: Conflict, deadline: float) -> str | Conflict:
+def _refined(conflict: Conflict, deadline: float, around: tuple[str, str]) -> str | Conflict:
     """The conflict's refinement if there is one, else the conflict."""
-    refined = refine(conflict, deadline)
+    refined = refine(conflict, deadline, around)
     return conflict if refined is None else refined
+
+
+def _around(chunks: Sequence[str | Conflict], at: int) -> tuple[str, str]:
+    """The lines the three texts share right before and after chunk ``at`` ("" where there is none)."""
+    before = chunks[at - 1] if at > 0 else ""
+    after = chunks[at + 1] if at + 1 < len(chunks) else ""
+    before_lines = split_lines_keeping_breaks(before) if isinstance(before, str) else []
+    after_lines = split_lines_keeping_breaks(after) if isinstance(after, str) else []
+    return (before_lines[-1] if before_lines else "", after_lines[0] if after_lines else "")
 
 
 def _joined(chunks: Sequence[str | Conflict]) -> tuple[str | Conflict, ...]:

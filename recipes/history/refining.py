@@ -2,45 +2,31 @@
 
 Glossary:
 
-- **word**: the unit a refinement merges within a line: a run of text between spaces, where a
-  no-break space does not break it and a number keeps its thousands and its unit, so that
-  ``1,5 kg``, ``10:30``, ``12/05/2025``, ``1 000 €`` and ``180 °C`` are each one word. Two
-  different changes to one word are a conflict, never a splice ("2,5" and "1,75" never give "2,75").
+- **word**: the unit a refinement merges within a line (words.py): two different changes to one
+  word are a conflict, never a splice.
 - **line edit**: what a line diff of base against one side found, within the conflict: a
   **modification** of one line into one line keeping most of its words, or a **replacement**
   of a range of base lines (possibly empty: an insertion) by other lines (possibly none: a deletion).
+- **reach** of a replacement: its base lines, and a line beside them that a line it adds or removes
+  looks like (words.py), since which of the two is the line kept is a guess.
 - **refinement**: base with ours' line edits and theirs' line edits applied together. It exists only
-  when no replacement of one side touches (overlaps or borders) a replacement of the other, none
-  covers a line the other side modified or adds a copy of it beside it, and lines modified on both
-  sides merge word by word.
+  when no replacement of one side reaches over or borders the reach of one of the other, none reaches
+  over a line the other side modified, and lines modified on both sides merge word by word.
 
 A line break is never common ground here: a blank line filled in, or a line split or joined, is a
 replacement of whole lines, so that the same line added on both sides around a changed blank line is
 a conflict, not a line taken twice.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from recipes.history.alignment import Block, unambiguous_blocks
 from recipes.history.diff3 import Conflict, diff3, line_blocks, split_lines_keeping_breaks
+from recipes.history.words import alike, looks_alike, split_merge_words
 
 _Value = TypeVar("_Value")
-
-# Characters that join what they separate: no-break, narrow no-break, figure and thin spaces.
-_GLUE = "\u00a0\u202f\u2007\u2009"
-_UNIT = r"(?:°\s?[CF]?|%|‰|€|\$|£|[mk]?g|[cdm]?[lL]|[cm]m|min|h|s)"
-_PIECE = rf"(?:[^\s]|[{_GLUE}])+"
-# A space inside a number ("1 000") or between a number and its unit ("180 °C", "2 kg").
-_JOIN = rf"(?:(?<=\d) (?=\d{{3}}(?!\d))|(?<=\d) (?={_UNIT}(?![^\s.,;:!?)])))"
-_WORD_TOKEN = re.compile(rf"\n|{_PIECE}(?:{_JOIN}{_PIECE})*|[^\S\n{_GLUE}]+")
-
-
-def split_merge_words(text: str) -> list[str]:
-    """Return the words and runs of spaces of a text, line breaks apart; joined, they give it back."""
-    return _WORD_TOKEN.findall(text)
 
 
 @dataclass(frozen=True)
@@ -53,8 +39,11 @@ class _LineEdit:
     modified: bool = False
 
 
-def refine(conflict: Conflict, deadline: float) -> str | None:
-    """Return the refinement of a line-level conflict, or None when the two sides' edits touch."""
+def refine(conflict: Conflict, deadline: float, around: tuple[str, str] = ("", "")) -> str | None:
+    """Return the refinement of a line-level conflict, or None when the two sides' edits touch.
+
+    ``around`` holds the lines all three texts share right before and after the conflict ("" for none).
+    """
     texts = (conflict.base, conflict.ours, conflict.theirs)
     # A text's last line without a line break is the same line as with one; only the ending changed.
     unended = [bool(text) and not text.endswith("\n") for text in texts]
@@ -62,39 +51,53 @@ def refine(conflict: Conflict, deadline: float) -> str | None:
     ended = (text + "\n" * missing for text, missing in zip(texts, unended, strict=True))
     base, ours, theirs = (split_lines_keeping_breaks(text) for text in ended)
     ours_blocks = line_blocks(base, ours, deadline)
-    if _line_edits(base, ours, ours_blocks) == [_LineEdit(0, len(base), tuple(ours))]:
+    if _line_edits(base, ours, ours_blocks, around) == [_LineEdit(0, len(base), tuple(ours))]:
         # Ours replaced every line: whatever theirs changed touches it (texts rewritten on both sides).
         return None
     # Where a side's edit lies among copies of a line is a guess; the guess must not decide the merge.
     blocks = unambiguous_blocks(base, ours, theirs, ours_blocks, line_blocks(base, theirs, deadline))
     ours_edits, theirs_edits = (
-        _line_edits(base, side, side_blocks) for side, side_blocks in zip((ours, theirs), blocks, strict=True)
+        _line_edits(base, side, side_blocks, around)
+        for side, side_blocks in zip((ours, theirs), blocks, strict=True)
     )
     made_by_ours = set(ours_edits)
     theirs_edits = [edit for edit in theirs_edits if edit not in made_by_ours]  # the same edit, once
-    if ending is None or _replacements_touch(ours_edits, theirs_edits):
+    if ending is None or _replacements_touch(ours_edits, theirs_edits, base):
         return None
-    disturbed = _disturbs_a_modified_line(ours_edits, theirs_edits, base)
-    if disturbed or _disturbs_a_modified_line(theirs_edits, ours_edits, base):
+    covered = _covers_a_modified_line(ours_edits, theirs_edits, base)
+    if covered or _covers_a_modified_line(theirs_edits, ours_edits, base):
         return None
     merged = _applied(base, ours_edits, theirs_edits, deadline)
     return merged.removesuffix("\n") if merged is not None and ending else merged
 
 
-def _line_edits(base: Sequence[str], side: Sequence[str], blocks: Sequence[Block]) -> list[_LineEdit]:
+def _line_edits(
+    base: Sequence[str], side: Sequence[str], blocks: Sequence[Block], around: tuple[str, str]
+) -> list[_LineEdit]:
     """The edits a line diff of base against one side makes, in order, from the lines it kept."""
+    lines = [around[0], *side, around[1]]  # the side with its neighbours, one place further
     edits: list[_LineEdit] = []
     base_at = side_at = 0
     for base_start, side_start, length in [*blocks, (len(base), len(side), 0)]:
         if base_start > base_at or side_start > side_at:
-            edits.extend(_classified(base_at, base[base_at:base_start], side[side_at:side_start]))
+            neighbours = (lines[side_at], lines[side_start + 1])
+            edits.extend(_classified(base_at, base[base_at:base_start], side[side_at:side_start], neighbours))
         base_at, side_at = base_start + length, side_start + length
     return edits
 
 
-def _classified(start: int, old: Sequence[str], new: Sequence[str]) -> list[_LineEdit]:
-    """Modifications if the removed and added lines pair up as the same lines edited, else a replacement."""
-    if len(old) == len(new) and all(map(_same_line_edited, old, new)):
+def _classified(
+    start: int, old: Sequence[str], new: Sequence[str], neighbours: Sequence[str]
+) -> list[_LineEdit]:
+    """Modifications if the removed and added lines pair up as the same lines edited, else a replacement.
+
+    A line turned into a copy of a line beside it reads as well as that line removed and a copy of its
+    neighbour added: which one is "the" line edited is a guess, so such a change stays a replacement.
+    A line left as it was inside a change (an ambiguous place made one change by alignment.py) is the
+    same guess.
+    """
+    guessed = set(new) & {*old, *neighbours}
+    if len(old) == len(new) and not guessed and all(map(_same_line_edited, old, new)):
         return [_LineEdit(start + at, start + at + 1, (line,), True) for at, line in enumerate(new)]
     return [_LineEdit(start, start + len(old), tuple(new))]
 
@@ -105,24 +108,13 @@ def _same_line_edited(old: str, new: str) -> bool:
     A line rewritten is a replacement: merging its words with the other side's would be a guess, and
     pairing lines that share only "de" and "la" would make every rewritten paragraph a word merge.
     """
-    return _alike(old, new)
+    return alike(old, new)
 
 
-def _alike(line: str, other: str) -> bool:
-    """Whether most words of the shorter line are in the other one (a copy, perhaps edited)."""
-    words, other_words = _words(line), _words(other)
-    fewest = min(len(words), len(other_words))
-    return fewest > 0 and 2 * len(words & other_words) > fewest
-
-
-def _words(line: str) -> set[str]:
-    return {word for word in split_merge_words(line) if not word.isspace()}
-
-
-def _replacements_touch(ours: Sequence[_LineEdit], theirs: Sequence[_LineEdit]) -> bool:
-    """Whether a replacement of one side overlaps or borders one of the other side (sweeping by start)."""
+def _replacements_touch(ours: Sequence[_LineEdit], theirs: Sequence[_LineEdit], base: Sequence[str]) -> bool:
+    """Whether a replacement of one side reaches over or borders one of the other side (sweeping by start)."""
     replacements = sorted(
-        (edit.start, edit.end, side)
+        (*_reach(edit, base), side)
         for side, edits in enumerate((ours, theirs))
         for edit in edits
         if not edit.modified
@@ -135,27 +127,32 @@ def _replacements_touch(ours: Sequence[_LineEdit], theirs: Sequence[_LineEdit]) 
     return False
 
 
-def _disturbs_a_modified_line(
+def _covers_a_modified_line(
     replacing: Sequence[_LineEdit], modifying: Sequence[_LineEdit], base: Sequence[str]
 ) -> bool:
-    """Whether a replacement covers a line the other side modified, or adds or removes a look-alike beside it.
+    """Whether a replacement reaches over a line the other side modified."""
+    modified = [edit.start for edit in modifying if edit.modified]
+    reaches = [_reach(edit, base) for edit in replacing if not edit.modified]
+    return any(start <= number < end for number in modified for start, end in reaches)
 
-    A line like that one added beside it makes the line diff's choice of which of the two is "the"
-    line a guess, and a wrong guess puts the other side's edit on the wrong line.
+
+def _reach(edit: _LineEdit, base: Sequence[str]) -> tuple[int, int]:
+    """The base lines a replacement may be read to change: its own, and a line beside them that a line
+    it adds or removes looks like.
+
+    Which of two look-alike lines is "the" line, and which one was added or removed, is a guess; a
+    wrong guess would put the other side's edit on the wrong line, or beside the wrong one.
     """
-    modified = {edit.start: edit.lines[0] for edit in modifying if edit.modified}
-    for edit in replacing:
-        if edit.modified:
-            continue
-        for number in range(max(edit.start - 1, 0), edit.end + 1):
-            if number not in modified:
-                continue
-            if edit.start <= number < edit.end:
-                return True
-            beside = (*edit.lines, *base[edit.start : edit.end])  # added, or removed right beside it
-            if any(_alike(base[number], line) for line in beside):
-                return True
-    return False
+    start, end = edit.start, edit.end
+    moved = (*edit.lines, *base[edit.start : edit.end])
+    # A line inserted may be a copy of the line beside it, edited; a line that replaces another is
+    # first of all that line edited, and is taken for a copy of its neighbour only if it keeps most words.
+    resembles = looks_alike if start == end else alike
+    if start > 0 and any(resembles(base[start - 1], line) for line in moved):
+        start -= 1
+    if end < len(base) and any(resembles(base[end], line) for line in moved):
+        end += 1
+    return start, end
 
 
 def _applied(

@@ -90,10 +90,12 @@ def grouped_results(
     region_counts.pop("", None)  # recipes without a region
     page = list(lineages.values())[request.offset : request.offset + request.per_page]
     bodies = searcher.reader().column_reader(schema.BODY)
+    fields = {members[0][0]: searcher.stored_fields(members[0][0]) for members in page}
+    spans = _page_spans(searcher, fields, compiled)
     return SearchResults(
         request,
         total=len(lineages),
-        hits=[_hit(searcher, bodies, tags, members, compiled) for members in page],
+        hits=[_hit(searcher, bodies, tags, members, fields, spans) for members in page],
         facets={
             "region": dict(region_counts),
             "tag": dict(tag_counts),
@@ -138,20 +140,23 @@ def _read_columns(leaf) -> tuple[list, ...]:
 
 
 def _hit(
-    searcher: Searcher, bodies, tags: list, members: list[tuple[int, float]], compiled: CompiledQuery
+    searcher: Searcher,
+    bodies,
+    tags: list,
+    members: list[tuple[int, float]],
+    page_fields: dict[int, dict],
+    page_spans: dict[int, list[tuple[int, int]]],
 ) -> Hit:
     (docnum, score), others = members[0], members[1:]
-    fields = searcher.stored_fields(docnum)
-    language = fields[schema.LANGUAGE]
-    spans = _spans(searcher, docnum, language, compiled.terms.get(language, frozenset()))
+    fields = page_fields[docnum]
     return Hit(
         slug=fields[schema.SLUG],
         title=fields[schema.TITLE],
         region_slug=fields[schema.REGION] or None,
         region_name=fields[schema.REGION_NAME] or None,
-        language=language,
+        language=fields[schema.LANGUAGE],
         tags=tags[docnum],
-        snippet=marked_snippet(bodies[docnum].decode(), spans),
+        snippet=marked_snippet(bodies[docnum].decode(), page_spans[docnum]),
         score=round(score, 4),
         updated_at=datetime.fromtimestamp(fields[schema.UPDATED] / 1_000_000, UTC),
         variants=tuple(_variant(searcher.stored_fields(other)) for other, _ in others[:MAX_VARIANTS_LISTED]),
@@ -159,17 +164,31 @@ def _hit(
     )
 
 
-def _spans(searcher: Searcher, docnum: int, language: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """Where in the recipe's text the matched words are, read from the index (no new analysis)."""
-    spans = []
-    for term in terms:
-        try:
-            postings = searcher.postings(schema.body_field(language), term)
-        except TermNotFound:
-            continue
-        postings.skip_to(docnum)
-        if postings.is_active() and postings.id() == docnum:
-            spans += [(start, end) for _position, start, end in postings.value_as("characters")]
+def _page_spans(
+    searcher: Searcher, page_fields: dict[int, dict], compiled: CompiledQuery
+) -> dict[int, list[tuple[int, int]]]:
+    """Where in each hit's text the matched words are, read from the index (no new analysis).
+
+    One postings reader per field and word serves the whole page, moving forward through the hits in
+    document order: opening one per hit would read a common word's postings from the start each time.
+    """
+    spans: dict[int, list[tuple[int, int]]] = {docnum: [] for docnum in page_fields}
+    by_language: dict[str, list[int]] = {}
+    for docnum in sorted(page_fields):
+        by_language.setdefault(page_fields[docnum][schema.LANGUAGE], []).append(docnum)
+    for language, docnums in by_language.items():
+        for term in compiled.terms.get(language, frozenset()):
+            try:
+                postings = searcher.postings(schema.body_field(language), term)
+            except TermNotFound:
+                continue
+            for docnum in docnums:
+                if not postings.is_active():
+                    break
+                postings.skip_to(docnum)
+                if postings.is_active() and postings.id() == docnum:
+                    places = postings.value_as("characters")
+                    spans[docnum] += [(start, end) for _position, start, end in places]
     return spans
 
 

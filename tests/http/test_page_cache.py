@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from flask import template_rendered
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import update
 
 from recipes.events.recording import approve_event, change_event, delete_event, record_event
@@ -12,8 +15,9 @@ from recipes.history import editing, images
 from recipes.lineage import forks
 from recipes.models import Recipe
 from recipes.moderation import protection, relicensing, renaming
+from tests.conftest import close_app
 from wiki.markdown import render_markdown
-from wiki.page_cache import EXTENSION
+from wiki.page_cache import EXTENSION, SHELF_FOLDER
 
 from .test_images import picture_bytes
 
@@ -71,6 +75,64 @@ def test_a_readers_second_view_is_the_kept_page(app, recipe):
     )
 
 
+@pytest.fixture
+def second_process(app):
+    """Another app serving the same database from the same instance folder: another worker."""
+    from wiki import create_app
+
+    settings = {key: app.config[key] for key in ("DATABASE_URL", "SECRET_KEY", "REVIEW_POLICY")}
+    other = create_app(
+        {"TESTING": True, "INSTANCE_PATH": app.instance_path, "RATELIMIT_ENABLED": False, **settings}
+    )
+    yield other
+    close_app(other)
+
+
+def rendered_templates(app, view) -> list[str]:
+    """The templates rendered while ``view()`` runs."""
+    names: list[str] = []
+
+    def note(sender, template, context, **extra):
+        names.append(template.name)
+
+    with template_rendered.connected_to(note, app):
+        view()
+    return names
+
+
+def test_a_page_kept_by_one_process_is_shown_by_another_without_rendering(app, recipe, second_process):
+    page = read(app).get_data(as_text=True)
+    shown: list = []
+    assert rendered_templates(second_process, lambda: shown.append(read(second_process))) == []
+    assert shown[0].status_code == 200 and shown[0].get_data(as_text=True) == page
+    assert shown[0].headers["ETag"] == read(app).headers["ETag"]
+
+
+def test_a_kept_page_of_another_process_is_not_shown_once_the_recipe_changed(
+    app, recipe, moderator, second_process
+):
+    edit(app, moderator, body=BODY + "\nEt des rallonges.\n")
+    assert "Et des rallonges." in read(second_process).get_data(as_text=True)
+
+
+def test_a_damaged_kept_page_file_is_rendered_anew(app, recipe, second_process):
+    shelf = Path(app.instance_path) / SHELF_FOLDER
+    [kept_file] = [path for path in shelf.rglob("*.json")]
+    kept_file.write_text('{"html": "<p>à moitié', encoding="utf-8")
+    page = read(second_process)
+    assert page.status_code == 200 and "Un local, des prises." in page.get_data(as_text=True)
+
+
+def test_pages_kept_by_another_release_are_cleared(app, recipe, second_process):
+    shelves = Path(app.instance_path) / SHELF_FOLDER
+    [current] = list(shelves.iterdir())
+    older = shelves / "0.0.1-0123456789abcdef"
+    (older / "ab").mkdir(parents=True)
+    (older / "ab" / "page.json").write_text("{}", encoding="utf-8")
+    assert read(second_process).status_code == 200
+    assert list(shelves.iterdir()) == [current]
+
+
 def test_a_readers_page_makes_no_session_and_its_language_switch_works(app, recipe):
     reader = app.test_client()
     page = reader.get(f"/recipes/{SLUG}")
@@ -101,7 +163,15 @@ def test_the_login_and_registration_pages_carry_a_token_for_their_form(app, addr
     page = visitor.get(address).get_data(as_text=True)
     [token] = re.findall(r'<meta name="csrf-token" content="([^"]+)"', page)
     assert f'name="csrf_token" value="{token}"' in page
-    assert visitor.get("/").get_data(as_text=True).count(token) == 2  # a session holding one keeps it
+    # A session holding one keeps it; signed anew, it carries the second it was signed at.
+    home = visitor.get("/").get_data(as_text=True)
+    [kept] = re.findall(r'<meta name="csrf-token" content="([^"]+)"', home)
+    assert home.count(kept) == 2 and _unsigned(app, kept) == _unsigned(app, token)
+
+
+def _unsigned(app, token: str) -> str:
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(token)
 
 
 def test_a_language_switch_without_a_token_from_another_site_is_refused(app, recipe):

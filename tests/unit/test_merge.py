@@ -200,6 +200,16 @@ def test_a_word_edit_beside_a_line_added_on_the_other_side_merges():
     assert merge3(base, theirs, ours).text == expected
 
 
+def test_a_line_turned_into_a_copy_of_its_neighbour_is_not_merged_word_by_word():
+    # Theirs reads as "farine" changed to "sel" as well as the flour line deleted and the salt line
+    # added twice: ours' word put on the salt would be a guess (git: a conflict).
+    base = "- 250 g de farine\n- 250 g de sel\n"
+    ours = "bio 250 g de farine\n- 250 g de sel\n"
+    theirs = "- 250 g de sel\n- 250 g de sel\n"
+    assert not merge3(base, ours, theirs).clean
+    assert not merge3(base, theirs, ours).clean
+
+
 def test_a_line_deleted_on_one_side_and_edited_on_the_other_is_a_conflict():
     base = "- 250 g de farine\n- 1 pincée de sel\n"
     result = merge3(base, "- 1 pincée de sel\n", "- 300 g de farine\n- 1 pincée de sel\n")
