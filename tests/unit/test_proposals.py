@@ -296,8 +296,9 @@ def test_a_proposal_of_an_edit_awaiting_review_does_not_publish_it(session, lea,
 
 # Rounds of edits, syncs and accepted proposals between a parent and its fork. The parent edits the
 # even paragraphs, the fork the odd ones and adds lines to them, each paragraph a line (and the
-# lines added after it) beside the others: the edits border each other but never touch, so every
-# sync and acceptance merges cleanly only if each knows what the other side already took in. After
+# lines added after it) beside the others. An edit keeps the words of its line ("Paragraphe 2."
+# becomes "Paragraphe 2. Tour 3."): the edits border each other but never touch, so every sync and
+# acceptance merges cleanly only if each knows what the other side already took in. After
 # a last proposal and sync, both texts are the base with every edit made, each once.
 PARAGRAPHS = 6
 rounds = st.lists(
@@ -337,7 +338,7 @@ def test_rounds_of_syncs_and_accepted_proposals_converge_on_every_edit_once(sess
             paragraphs = _paragraphs(text_of(session, slug))
             added = f"{paragraphs[at]}\nLigne ajoutée au tour {step}."
             paragraphs[at] = expected[at] = (
-                added if action == "fork adds" else f"Paragraphe {at}, tour {step}."
+                added if action == "fork adds" else f"Paragraphe {at}. Tour {step}."
             )
             head = queries.get_recipe(session, slug).head_number
             editing.save_edit(
