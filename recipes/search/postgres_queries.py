@@ -388,7 +388,10 @@ def _passage(shown, code: str):
     start = func.greatest(func.coalesce(func.length(before), 0) - PASSAGE_LEAD, 0) + 1
     # One character more than the passage tells whether the text goes on after it.
     window = select(func.substr(body, start, PASSAGE_LENGTH + 1).label("text"))
-    window = window.where(texts.c.recipe_id == shown.c.recipe_id).correlate(shown).subquery("window")
+    window = window.where(texts.c.recipe_id == shown.c.recipe_id).correlate(shown)
+    # OFFSET 0 keeps the window a subquery of its own: merged into the statement below, its text would
+    # be computed for each of its three uses, the whole text lowercased and unaccented each time.
+    window = window.offset(0).subquery("window")
     goes_on = func.length(window.c.text) > PASSAGE_LENGTH
     cut = func.regexp_replace(func.left(window.c.text, PASSAGE_LENGTH), r"\s+\S*$", "")
     return select(case((goes_on, cut), else_=window.c.text)).scalar_subquery()
