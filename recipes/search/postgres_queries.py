@@ -58,6 +58,9 @@ EXACT_RANKING_LIMIT, CANDIDATES_PER_HIT = 200, 3
 # A snippet is made from this many characters of the text, from this many before its first match:
 # ts_headline parses all it is given, a few kilobytes at about a millisecond each.
 PASSAGE_LENGTH, PASSAGE_LEAD = 1_200, 300
+# A passage is cut after its last whole word, looked for in its last this many characters first
+# (see _cut_after_a_word); the pattern finds the spaces and the broken word that end it.
+CUT_TAIL, BROKEN_END = 100, r"\s+\S*$"
 # The columns read for every match, and for each hit shown.
 _MATCHED = ("recipe_id", "root_id", "facet_set_id", "updated_at")
 _SHOWN = ("updated_at", "slug", "title", "region_slug", "region_name", "language", "tags")
@@ -393,5 +396,20 @@ def _passage(shown, code: str):
     # be computed for each of its three uses, the whole text lowercased and unaccented each time.
     window = window.offset(0).subquery("window")
     goes_on = func.length(window.c.text) > PASSAGE_LENGTH
-    cut = func.regexp_replace(func.left(window.c.text, PASSAGE_LENGTH), r"\s+\S*$", "")
+    cut = _cut_after_a_word(func.left(window.c.text, PASSAGE_LENGTH))
     return select(case((goes_on, cut), else_=window.c.text)).scalar_subquery()
+
+
+def _cut_after_a_word(passage):
+    """The passage without its broken end (BROKEN_END: the last spaces and what follows them).
+
+    A regular expression is tried at every space of what it reads, so the end is looked for in the
+    passage's tail: when the tail's last spaces begin after its first character, they are the
+    passage's last spaces too. Otherwise (a long last word, spaces across the tail's start) the whole
+    passage is read, as it always was.
+    """
+    in_tail = func.substring(func.right(passage, CUT_TAIL), BROKEN_END)
+    return case(
+        (func.length(in_tail) < CUT_TAIL, func.left(passage, func.length(passage) - func.length(in_tail))),
+        else_=func.regexp_replace(passage, BROKEN_END, ""),
+    )

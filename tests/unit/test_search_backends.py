@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import Text, func, literal, select
 from sqlalchemy.engine import make_url
 
 from recipes.community import accounts, regions
+from recipes.database import make_engine
 from recipes.history import editing
 from recipes.lineage import forks
 from recipes.search import (
@@ -23,7 +25,7 @@ from recipes.search import (
     postgres_queries,
     search_recipes,
 )
-from tests.conftest import PASSWORD, plain_render
+from tests.conftest import PASSWORD, POSTGRES_SERVER_URL, plain_render
 
 CARTOPARTIE = """Une cartopartie réunit des bénévoles pour cartographier un quartier.
 Le réseau OpenStreetMap fournit les fonds de carte ; chacun note les bancs, les commerces, les arbres."""
@@ -179,6 +181,34 @@ def test_a_match_deep_in_a_long_text_is_in_its_snippet_with_whole_words(session,
     snippet = find(session, search_index, "reseaux solidaires").hits[0].snippet
     assert "<mark>réseau</mark>" in snippet and "<mark>solidaires</mark>" in snippet
     assert set(re.findall(r"\w+", re.sub(r"</?mark>", "", snippet))) <= set(re.findall(r"\w+", text))
+
+
+@pytest.mark.skipif(not POSTGRES_SERVER_URL, reason="needs PostgreSQL")
+def test_a_passage_is_cut_where_its_whole_text_would_be(postgres_database):
+    """The cut looked for in a passage's tail is the one the whole passage gives, wherever its end is."""
+    tail = postgres_queries.CUT_TAIL
+    passages = [
+        "mot " * 300,  # ends with a space
+        "un deux trois quatre",  # the last word is cut off
+        "début " + "x" * (tail + 20),  # a last word longer than the tail
+        "début" + " " * (tail + 5) + "fin",  # spaces across the tail's start
+        "a" * (1200 - tail) + " " + "b" * (tail - 1),  # spaces at the tail's first character
+        "a" * (1200 - tail - 1) + " " + "b" * tail,  # spaces just before the tail
+        "fin\u3000de\tligne\nsuite",  # spaces of every kind
+        "x" * 1200,  # no space at all
+    ]
+    engine = make_engine(postgres_database)
+    try:
+        with engine.connect() as connection:
+            for passage in passages:
+                text_ = literal(passage, Text)
+                cut, whole = connection.execute(select(
+                    postgres_queries._cut_after_a_word(text_),
+                    func.regexp_replace(text_, postgres_queries.BROKEN_END, ""),
+                )).one()
+                assert cut == whole, passage[-40:]
+    finally:
+        engine.dispose()
 
 
 def test_a_recipe_matched_by_its_title_only_shows_its_beginning(session, search_index, add):
