@@ -15,11 +15,12 @@ transaction, which readers see all at once when it commits.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from html import escape
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -120,30 +121,20 @@ class PostgresIndex:
     def indexed_digests(self, session: Session) -> dict[int, str]:
         return dict(session.execute(select(Document.recipe_id, Document.digest)).all())
 
-    def _resolved(self, session: Session, queries: Sequence[ParsedQuery]) -> list[tsqueries.Resolved | None]:
-        """The tsqueries of each query, in one statement; None for one with no word to look for."""
-        asked = [query for query in queries if not query.is_empty]
-        row = session.execute(*tsqueries.resolve_statement(asked)).one() if asked else ()
-        found = iter(tsqueries.resolved(row))
-        resolved = [None if query.is_empty else next(found) for query in queries]
-        return [None if r is None or r.is_empty else r for r in resolved]
-
     def matches(
         self, session: Session, queries: Sequence[ParsedQuery], request: SearchRequest
     ) -> list[bool | None]:
-        resolved = self._resolved(session, queries)
-        asked = [r for r in resolved if r is not None]
-        if not asked:
-            return [None] * len(queries)
-        with _search_planning(session):
+        with _planned(session, queries) as resolved:
+            asked = [r for r in resolved if r is not None]
+            if not asked:
+                return [None] * len(queries)
             answers = iter(session.execute(*sql.probes_statement(asked, request)).one())
         return [None if r is None else next(answers) for r in resolved]
 
     def search(self, session: Session, query: ParsedQuery, request: SearchRequest) -> SearchResults:
-        resolved = self._resolved(session, [query])[0]
-        if resolved is None:
-            return SearchResults(request)
-        with _search_planning(session):
+        with _planned(session, [query]) as (resolved,):
+            if resolved is None:
+                return SearchResults(request)
             rows = session.execute(*sql.search_statement(resolved, request)).all()
             if rows:
                 statistics = rows[0][-5:]
@@ -165,7 +156,7 @@ class PostgresIndex:
         )
 
 
-# Planner settings for the statements of a search (see _search_planning).
+# Planner settings for the statements of a search (see _planned).
 SEARCH_PLANNING = {
     "enable_seqscan": "off",
     "max_parallel_workers_per_gather": "0",
@@ -175,8 +166,9 @@ SEARCH_PLANNING = {
 
 
 @contextmanager
-def _search_planning(session: Session) -> Iterator[None]:
-    """Plan a search's statements with the GIN index, in one process.
+def _planned(session: Session, queries: Sequence[ParsedQuery]) -> Iterator[list[tsqueries.Resolved | None]]:
+    """The tsqueries of each query (None: no word to look for), for statements planned with the GIN
+    index, in one process; the planner's settings are put back on leaving.
 
     The planner's estimate for a word it has no statistics on is high enough that, looking for a
     first match (EXISTS) or for many, it may read every row instead of asking the index: each test
@@ -184,16 +176,34 @@ def _search_planning(session: Session) -> Iterator[None]:
     Starting parallel workers, or compiling the statement (JIT), costs more than these short
     statements gain from them. Plans are made for each search's own words: the driver prepares a
     statement run often, and a generic plan knows nothing of how common the words are.
+    The settings are changed by the statement that resolves the queries: one round trip less.
     """
-    # One statement reads the settings, then changes them: PostgreSQL computes a select list in order.
-    readings = [func.current_setting(name) for name in SEARCH_PLANNING]
-    changes = [func.set_config(name, value, True) for name, value in SEARCH_PLANNING.items()]
-    before = session.execute(select(*readings, *changes)).one()[: len(SEARCH_PLANNING)]
+    asked = [query for query in queries if not query.is_empty]
+    if not asked:
+        yield [None] * len(queries)
+        return
+    statement, values = tsqueries.resolve_statement(asked)
+    row = session.execute(_changing_planning(statement), values).one()
+    settings = len(SEARCH_PLANNING)
+    before = row[-2 * settings : -settings]
+    found = iter(tsqueries.resolved(row[: -2 * settings]))
+    resolved = [None if query.is_empty else next(found) for query in queries]
     try:
-        yield
+        yield [None if r is None or r.is_empty else r for r in resolved]
     finally:
         previous = zip(SEARCH_PLANNING, before, strict=True)
         session.execute(select(*[func.set_config(name, value, True) for name, value in previous]))
+
+
+@functools.lru_cache(maxsize=256)
+def _changing_planning(statement: Select) -> Select:
+    """The statement, then the planner's settings as they were, then their changes (SEARCH_PLANNING).
+
+    PostgreSQL computes a select list in order: the settings are read before they are changed.
+    """
+    readings = [func.current_setting(name) for name in SEARCH_PLANNING]
+    changes = [func.set_config(name, value, True) for name, value in SEARCH_PLANNING.items()]
+    return statement.add_columns(*readings, *changes)
 
 
 def _upsert(session: Session, statement, rows: list[dict]) -> None:
