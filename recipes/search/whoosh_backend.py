@@ -28,7 +28,6 @@ from pathlib import Path
 import whoosh.util
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.query import And
 from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock, try_for
@@ -41,6 +40,7 @@ from .interface import SearchRequest, SearchResults, SearchUnavailable
 from .query import ParsedQuery
 from .whoosh_reading import ColumnCache, SearcherPool, grouped_results, search_filter
 from .whoosh_schema import compile_query, document_fields
+from .whoosh_storage import IndexStorage
 
 POINTER_FILE = "CURRENT"
 LOCK_FILE = "WRITER.lock"
@@ -180,7 +180,7 @@ class WhooshIndex:
         name = f"{FOLDER_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
         path = self.folder / name
         path.mkdir(parents=True)
-        ix = _storage(path).create_index(schema.SCHEMA)
+        ix = IndexStorage(path).create_index(schema.SCHEMA)
         count, words = 0, set()
         with _writing(ix, limitmb=REBUILD_MEMORY_MB) as writer:
             for doc in iter_documents(session):
@@ -273,24 +273,13 @@ def _any_match(searcher: Searcher, compiled, restriction) -> bool | None:
     return next(iter(searcher.docs_for_query(query)), None) is not None
 
 
-def _storage(path: Path) -> FileStorage:
-    """The files of an index folder, read with plain reads rather than mapped into memory.
-
-    Whoosh copies each mapped file it reads (postings, columns, terms) whole into the process's own
-    memory, for every reader it opens: at 10,000 recipes some 100 MB per searcher, plus the mapped
-    pages the copy touched. Read from the file, a searcher holds only what it reads, and the
-    operating system's cache, shared by every process, keeps the index's pages.
-    """
-    return FileStorage(str(path), supports_mmap=False)
-
-
 def _readable_index(path: Path) -> whoosh_index.Index | None:
     """The index in ``path`` if every one of its files can be opened and it has today's fields, else None.
 
     An index made by an older Levain, with other fields (before licences, say), is rebuilt like a damaged one.
     """
     try:
-        ix = _storage(path).open_index()
+        ix = IndexStorage(path).open_index()
         ix.searcher().close()  # opens every segment: a missing or truncated file shows here
     except Exception:  # noqa: BLE001 - a damaged index fails in many ways; it is derived data, rebuilt
         return None
