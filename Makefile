@@ -36,8 +36,12 @@ run: $(VENV)/.installed $(CATALOGUES)
 	$(LEVAIN) demo --if-empty
 	$(LEVAIN) serve
 
+# The suite runs on every core (pytest-xdist); the cases that time something run after, one at a time,
+# so that the other cases' load does not decide them. make test TEST_WORKERS=0 runs all in one process.
+TEST_WORKERS := auto
 test: $(VENV)/.installed-test $(CATALOGUES)
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest --numprocesses $(TEST_WORKERS) --dist worksteal -m "not timed"
+	$(PYTHON) -m pytest -m timed
 
 bench: $(VENV)/.installed-test
 	$(PYTHON) bench/run.py

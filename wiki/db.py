@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from recipes.database import make_engine, make_session_factory
 from recipes.generation import GenerationReader
-from recipes.schema import upgrade_database
 
 
 def init_app(app: Flask) -> None:
@@ -33,4 +32,7 @@ def close_session(_exception: BaseException | None = None) -> None:
 
 def migrate(app: Flask) -> None:
     """Create or upgrade the schema of the app's database."""
+    # Imported here: Alembic (some 10 MB) is for commands, never for serving a page.
+    from recipes.schema import upgrade_database
+
     upgrade_database(app.extensions["levain.engine"], default_licence=app.config["LICENCES"][0])

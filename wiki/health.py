@@ -11,14 +11,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from recipes.schema import current_migration, newest_migration
-
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
 def healthz():
     """Check that the database answers; say which migration its schema is at."""
+    # Imported on the first check: Alembic (some 10 MB) is in a worker only if the check is asked.
+    from recipes.schema import current_migration, newest_migration
+
     engine = current_app.extensions["levain.engine"]
     try:
         schema = current_migration(engine)

@@ -17,11 +17,12 @@ Glossary:
   visible on the page, including a recipe its links name being created, deleted or renamed, makes
   the next view render it afresh.
 - *page shelf*: the kept pages also written as files in the instance folder, one per page, shared by
-  the processes serving the wiki on one machine. A process keeps a few thousand pages in memory; a
-  page it does not hold is looked for on the shelf before it is rendered. A page from the shelf is
-  always checked against the version it was rendered from: the shelf outlives the processes, and a
-  database restored or made anew counts its generations again. The shelf's folder is named after
-  the release (code, templates and catalogues), so another release never shows a page of this one.
+  the processes serving the wiki on one machine. A process keeps the pages read last in memory, up
+  to a number of bytes; a page it does not hold is looked for on the shelf before it is rendered. A
+  page from the shelf is always checked against the version it was rendered from: the shelf outlives
+  the processes, and a database restored or made anew counts its generations again. The shelf's
+  folder is named after the release (code, templates and catalogues), so another release never
+  shows a page of this one.
 - *entity tag*: a digest of the page's key and version, sent in ``ETag`` with ``Cache-Control:
   no-cache``: a browser or proxy holding the page asks again with ``If-None-Match`` and gets a
   304 without the page while it is current.
@@ -58,8 +59,10 @@ from .api.common import checked_slug
 from .auth import carries_no_credentials, current_domain_user
 from .db import get_session
 
-# A kept page is 10–30 KB: a few thousand are the working set of a large wiki for a few tens of MB.
-PAGES_KEPT = 3_000
+# What the pages kept in a process's memory may weigh together (their HTML in UTF-8): about 3,000
+# pages of 10 KB, a thousand of 30 KB. Bounded by bytes, not by count: a wiki of long recipes would
+# otherwise hold three times as much in each process. The shelf holds every page besides.
+PAGE_BYTES_KEPT = 32 * 1024 * 1024
 EXTENSION = "levain.page_cache"
 SHELF_FOLDER = "kept-pages"
 UNCHECKED = -1  # the generation of a page from the shelf: no generation is ever negative
@@ -75,19 +78,22 @@ class KeptPage:
     """A reader's page as rendered, with the entity tag of the version it was rendered from."""
 
     generation: int  # the data generation when that version was last read
-    html: str
+    # UTF-8: half the memory of a str as soon as the page has one character past Latin-1 (a
+    # typographic quote), and the bytes a response sends anyway.
+    html: bytes
     link_targets: frozenset[str]
     etag: str
 
 
 class PageStore:
-    """A bounded map of kept pages, the least recently used dropped first, over the page shelf; safe
-    across threads."""
+    """Kept pages up to ``size`` bytes of HTML, the least recently used dropped first, over the page
+    shelf; safe across threads."""
 
-    def __init__(self, shelf: PageShelf, size: int = PAGES_KEPT):
+    def __init__(self, shelf: PageShelf, size: int = PAGE_BYTES_KEPT):
         self._pages: OrderedDict[PageKey, KeptPage] = OrderedDict()
         self._shelf = shelf
         self._size = size
+        self._bytes = 0  # the HTML of the pages held
         self._lock = threading.Lock()
 
     def get(self, key: PageKey) -> KeptPage | None:
@@ -109,10 +115,14 @@ class PageStore:
     def remember(self, key: PageKey, page: KeptPage) -> None:
         """Keep a page in this process's memory only (a page from the shelf, or one checked again)."""
         with self._lock:
+            replaced = self._pages.pop(key, None)
+            if replaced is not None:
+                self._bytes -= len(replaced.html)
             self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > self._size:
-                self._pages.popitem(last=False)
+            self._bytes += len(page.html)
+            while self._bytes > self._size:
+                _key, dropped = self._pages.popitem(last=False)
+                self._bytes -= len(dropped.html)
 
 
 class PageShelf:
@@ -127,13 +137,13 @@ class PageShelf:
         try:
             stored = json.loads(self._path(key).read_text(encoding="utf-8"))
             targets = frozenset(stored["link_targets"])
-            return KeptPage(UNCHECKED, stored["html"], targets, stored["etag"])
-        except (OSError, ValueError, KeyError, TypeError):
+            return KeptPage(UNCHECKED, stored["html"].encode(), targets, stored["etag"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def put(self, key: PageKey, page: KeptPage) -> None:
         path = self._path(key)
-        stored = {"html": page.html, "link_targets": sorted(page.link_targets), "etag": page.etag}
+        stored = {"html": page.html.decode(), "link_targets": sorted(page.link_targets), "etag": page.etag}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as file:
@@ -230,13 +240,13 @@ def render_and_keep(
         after = page_version(get_session(), view.key[0], link_targets)
         version = _version_of(after) if after is not None else None
         if version is not None and version == (*_version_of(before)[:-1], frozenset(existing)):
-            page = KeptPage(view.generation, html, link_targets, _entity_tag(view.key, version))
+            page = KeptPage(view.generation, html.encode(), link_targets, _entity_tag(view.key, version))
             _store().put(view.key, page)
-            return _reader_response(html, page.etag)
+            return _reader_response(page.html, page.etag)
     return html
 
 
-def _reader_response(html: str, etag: str) -> Response:
+def _reader_response(html: bytes, etag: str) -> Response:
     # Kept by browsers and proxies, and asked again each time: a change shows on the next view. The
     # headers are written as they read (the tag is hex, quoted as is): no header objects to build.
     headers = {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}

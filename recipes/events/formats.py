@@ -2,6 +2,9 @@
 
 Both take the address of an event's page as a prefix (``…/events/``) to which the id is added: the
 map reads ten thousand events at once, so nothing is looked up per event.
+
+The iCalendar library is imported by the functions writing one: a process serving pages rarely
+does, and would otherwise hold it (some 2 MB) all along.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from json.encoder import encode_basestring
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from recipes.models import Event
+
+if TYPE_CHECKING:
+    import icalendar
 
 
 def when_text(moment: datetime | None, all_day: bool) -> str | None:
@@ -58,6 +63,8 @@ def _text_or_null(text: str | None) -> str:
 
 def calendar(events: Iterable[Event], *, page_prefix: str, domain: str, name: str) -> bytes:
     """An iCalendar of the events; each ``UID`` stays the same whatever changes in the event."""
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Levain//Events//EN")
     cal.add("version", "2.0")
@@ -68,6 +75,8 @@ def calendar(events: Iterable[Event], *, page_prefix: str, domain: str, name: st
 
 
 def _vevent(event: Event, page_prefix: str, domain: str) -> icalendar.Event:
+    import icalendar
+
     vevent = icalendar.Event()
     vevent.add("uid", f"event-{event.id}@{domain}")
     vevent.add("dtstamp", event.updated_at)

@@ -23,7 +23,6 @@ import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 
-from PIL import Image as PillowImage
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -114,6 +113,9 @@ def _sniff(data: bytes) -> tuple[str, str]:
 
 def check_picture(data: bytes) -> PictureFacts:
     """Check that bytes are a whole PNG, JPEG, GIF or WebP picture of a sensible size."""
+    # Imported here: Pillow (some 2 MB) is for uploads, which a process serving pages rarely receives.
+    from PIL import Image as PillowImage
+
     if not data:
         raise Invalid("The file is empty.")
     if len(data) > MAX_IMAGE_BYTES:

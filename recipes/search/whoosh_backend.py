@@ -40,6 +40,7 @@ from .interface import SearchRequest, SearchResults, SearchUnavailable
 from .query import ParsedQuery
 from .whoosh_reading import ColumnCache, SearcherPool, grouped_results, search_filter
 from .whoosh_schema import compile_query, document_fields
+from .whoosh_storage import IndexStorage
 
 POINTER_FILE = "CURRENT"
 LOCK_FILE = "WRITER.lock"
@@ -179,7 +180,7 @@ class WhooshIndex:
         name = f"{FOLDER_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
         path = self.folder / name
         path.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(path), schema.SCHEMA)
+        ix = IndexStorage(path).create_index(schema.SCHEMA)
         count, words = 0, set()
         with _writing(ix, limitmb=REBUILD_MEMORY_MB) as writer:
             for doc in iter_documents(session):
@@ -278,7 +279,7 @@ def _readable_index(path: Path) -> whoosh_index.Index | None:
     An index made by an older Levain, with other fields (before licences, say), is rebuilt like a damaged one.
     """
     try:
-        ix = whoosh_index.open_dir(str(path))
+        ix = IndexStorage(path).open_index()
         ix.searcher().close()  # opens every segment: a missing or truncated file shows here
     except Exception:  # noqa: BLE001 - a damaged index fails in many ways; it is derived data, rebuilt
         return None

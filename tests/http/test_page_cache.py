@@ -17,7 +17,7 @@ from recipes.models import Recipe
 from recipes.moderation import protection, relicensing, renaming
 from tests.conftest import close_app
 from wiki.markdown import render_markdown
-from wiki.page_cache import EXTENSION, SHELF_FOLDER
+from wiki.page_cache import EXTENSION, SHELF_FOLDER, KeptPage, PageShelf, PageStore
 
 from .test_images import picture_bytes
 
@@ -371,3 +371,15 @@ def test_the_latest_events_listed_follow_new_changed_approved_and_deleted_events
         delete_event(session, waiting, user=moderator)
         session.commit()
     assert latest_events_listed(app) == ["Brest, juillet", "Juin 5", "Juin 4", "Juin 3", "Juin 2"]
+
+
+def test_a_process_keeps_pages_up_to_a_number_of_bytes_the_least_recently_read_dropped_first(tmp_path):
+    store = PageStore(PageShelf(tmp_path / "shelf"), size=25)
+    pages = {slug: KeptPage(1, f"<p>{slug}</p>".encode(), frozenset(), slug) for slug in ("un", "de", "xy")}
+    for slug in ("un", "de"):  # 9 bytes each: both fit
+        store.remember((slug, "fr"), pages[slug])
+    assert store.get(("un", "fr")) == pages["un"]  # now read after "de"
+    store.remember(("xy", "fr"), pages["xy"])  # 27 bytes: the least recently read goes
+    assert store.get(("de", "fr")) is None  # neither in memory nor on the shelf (never written there)
+    assert store.get(("un", "fr")) == pages["un"]
+    assert store.get(("xy", "fr")) == pages["xy"]

@@ -78,6 +78,7 @@ def test_results_are_counted_and_narrowed_by_licence(client, headers, recipes):
     assert search(client, q="insurance", licence="CC0-1.0")["total"] == 0
 
 
+@pytest.mark.timed
 def test_an_edit_is_found_within_a_second_of_saving(client, headers, recipes):
     started = time.perf_counter()
     saved = client.put("/api/v1/recipes/repair-cafe", headers=headers, json={
@@ -121,6 +122,7 @@ HOSTILE_QUERIES = [
 ]
 
 
+@pytest.mark.timed
 @pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=lambda query: repr(query[:24]))
 def test_hostile_queries_are_cheap_and_safe(client, recipes, query):
     started = time.perf_counter()

@@ -38,7 +38,9 @@ from tests.conftest import BACKENDS, new_postgres_database
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 WORKERS = 4
-START_TIMEOUT_SECONDS = 30
+# A wait for the server to come up, not a measure: several workers booting on a machine busy with
+# the rest of the suite can take a while.
+START_TIMEOUT_SECONDS = 90
 STOP_TIMEOUT_SECONDS = 10
 REQUEST_TIMEOUT_SECONDS = 60
 EDITOR_PASSWORD = "a long password nobody types"

@@ -463,6 +463,7 @@ def test_rendering_is_deterministic() -> None:
     assert render_markdown(A_RECIPE) == first
 
 
+@pytest.mark.timed
 def test_a_100_kb_recipe_renders_quickly() -> None:
     # The measured time is about 0.1 s; the bound only catches a quadratic regression.
     text = (A_RECIPE * 200)[:100_000]
@@ -471,6 +472,7 @@ def test_a_100_kb_recipe_renders_quickly() -> None:
     assert time.perf_counter() - started < 3
 
 
+@pytest.mark.timed
 def test_many_identical_headings_stay_fast() -> None:
     started = time.perf_counter()
     # As many headings as a text may have lines (wiki.markdown.MAX_LINES).
@@ -479,6 +481,7 @@ def test_many_identical_headings_stay_fast() -> None:
     assert ids[:3] == ["etape", "etape-2", "etape-3"] and len(set(ids)) == 9_999
 
 
+@pytest.mark.timed
 def test_view_time_functions_stay_linear_on_broken_html() -> None:
     broken = "<a " * 30_000 + "<h1 " * 30_000
     started = time.perf_counter()

@@ -70,6 +70,7 @@ def test_colons_in_ordinary_text_are_not_fields(text):
     assert not parse_query(text).is_empty
 
 
+@pytest.mark.timed
 def test_long_queries_are_refused_at_once():
     started = time.perf_counter()
     with pytest.raises(Invalid, match=str(MAX_QUERY_LENGTH)):
@@ -83,6 +84,7 @@ def test_a_query_has_a_bounded_number_of_words():
         parse_query(" ".join(["mot"] * (MAX_QUERY_WORDS + 1)))
 
 
+@pytest.mark.timed
 def test_nesting_at_the_length_limit_is_cheap():
     started = time.perf_counter()
     assert parse_query("(" * (MAX_QUERY_LENGTH // 2) + "jardin" + ")" * 200).as_text() == "jardin"

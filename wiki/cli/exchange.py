@@ -3,6 +3,9 @@
 FILE may be ``-`` for standard output or input. Progress bars go to stderr, and only on a terminal,
 so that a script's output stays clean. The export is written beside FILE and renamed into place at
 the end: a failed export never leaves a half-written file under FILE.
+
+The exchange is imported by each command, not with this module: every app adds these commands to its
+CLI, and a process serving pages would otherwise hold the export, import and MediaWiki code for nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from recipes.errors import LevainError
-from recipes.exchange import backup_database, export_wiki, import_wiki
 
 from ..db import get_session
 from ..markdown import render_markdown
@@ -52,6 +54,8 @@ def written_in_place(path: str) -> Iterator[TextIO]:
 @with_appcontext
 def export_command(file: str, with_passwords: bool) -> None:
     """Write the whole wiki to FILE (JSON Lines, see docs/export-format.md)."""
+    from recipes.exchange import export_wiki
+
     with progress_bar("Exporting") as progress, written_in_place(file) as out:
         report = run_domain_action(
             lambda: export_wiki(get_session(), out, with_passwords=with_passwords, progress=progress)
@@ -69,6 +73,8 @@ def export_command(file: str, with_passwords: bool) -> None:
 @with_appcontext
 def import_command(file, with_passwords: bool) -> None:
     """Load an export FILE into this empty wiki, whole or not at all, then index it for search."""
+    from recipes.exchange import import_wiki
+
     session = get_session()
     with progress_bar("Importing") as progress:
         report = run_domain_action(
@@ -92,6 +98,8 @@ def import_command(file, with_passwords: bool) -> None:
 @with_appcontext
 def backup_command(file: Path) -> None:
     """Copy the running wiki's database to FILE, consistently (SQLite; PostgreSQL: use pg_dump)."""
+    from recipes.exchange import backup_database
+
     size = run_domain_action(lambda: backup_database(current_app.extensions["levain.engine"], file))
     click.echo(f"Backed up the database to {file} ({size:,} bytes).")
 

@@ -3,25 +3,32 @@
 The progress bar goes to stderr, and only on a terminal; the report goes to stdout. A file that
 breaks is refused with its line (exit 1) before anything is written. After a real import the search
 index takes in the recipes it wrote.
+
+The MediaWiki import is imported by the command, not with this module: every app adds the command to
+its CLI, and a process serving pages would otherwise hold the MediaWiki parsers for nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from recipes.errors import LevainError
-from recipes.exchange.mediawiki import LICENCES, MediaWikiReport, import_mediawiki
+from recipes.licences.rules import LICENCES
 from recipes.search.outbox import has_pending
 
 from ..db import get_session
 from ..markdown import render_markdown
 from ..search import get_index
 from .common import progress_bar, run_domain_action
+
+if TYPE_CHECKING:
+    from recipes.exchange.mediawiki import MediaWikiReport
 
 # What each reason of the report means, for the person who ran the import.
 SKIPPED_PAGE = {
@@ -41,7 +48,9 @@ INDEX_LOCK_TIMEOUT = 30.0
 @click.command("import-mediawiki")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--region", default=None, help="Slug of the region the recipes are for.")
-@click.option("--licence", type=click.Choice(LICENCES), default=None, help="SPDX id of the recipes' licence.")
+@click.option(
+    "--licence", type=click.Choice(tuple(LICENCES)), default=None, help="SPDX id of the recipes' licence."
+)
 @click.option(
     "--namespace",
     "namespaces",
@@ -57,6 +66,8 @@ def import_mediawiki_command(
 
     Running it again on a newer export adds only the revisions not imported yet.
     """
+    from recipes.exchange.mediawiki import import_mediawiki
+
     session = get_session()
     with progress_bar("Importing revisions") as progress:
         report = run_domain_action(
